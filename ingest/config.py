@@ -1,0 +1,102 @@
+"""Configuration shared by the CLI, the DAGs and `make run`.
+
+One place reads the environment so every entry point agrees on defaults
+(CONTRACT.md "Configuration"). Flags win over the environment; the DAGs may
+override either with an Airflow connection or variable before calling here.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+# The replica that `make run` starts; tests pass their own free port.
+DEFAULT_BASE_URL = "http://127.0.0.1:8765"
+DEFAULT_DUCKDB = "data/portal.duckdb"
+# The portal's latest-news list (all channels), page 1. Other pages are found by
+# following "next" links or by setting the Page parameter.
+DEFAULT_LIST_PATH = "/en-us/Pages/news.aspx?Page=1"
+USER_AGENT = "portal-ingest/0.1 (+https://github.com/portal-ingest/portal-ingest; offline-archive bot)"
+
+
+def _env_float(name: str, default: float) -> float:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return float(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a number, got {raw!r}") from exc
+
+
+def _env_int(name: str, default: int) -> int:
+    raw = os.environ.get(name)
+    if raw is None or raw.strip() == "":
+        return default
+    try:
+        return int(raw)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be an integer, got {raw!r}") from exc
+
+
+@dataclass(frozen=True)
+class Settings:
+    base_url: str = DEFAULT_BASE_URL
+    duckdb_path: Path = Path(DEFAULT_DUCKDB)
+    max_rps: float = 1.0
+    concurrency: int = 4
+    list_path: str = DEFAULT_LIST_PATH
+    # Fetched pages wait here until the single writer loads them.
+    landing_dir: Path | None = None
+    timeout_s: float = 20.0
+    max_bytes: int = 5 * 1024 * 1024
+    max_retries: int = 5
+    user_agent: str = USER_AGENT
+    # A known article is refetched when last fetched longer ago than this.
+    recheck_days: float = 7.0
+    lock_timeout_s: float = 30.0
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def landing(self) -> Path:
+        return self.landing_dir or self.duckdb_path.parent / "landing"
+
+    @property
+    def snapshot_path(self) -> Path:
+        """The read-only copy analysts and the crawler open (published after each load)."""
+        p = self.duckdb_path
+        return p.with_name(p.stem + ".snapshot" + (p.suffix or ".duckdb"))
+
+    @property
+    def state_dir(self) -> Path:
+        """Resumable crawl state (backfill cursors)."""
+        return self.duckdb_path.parent / "state"
+
+    def with_overrides(self, **kw) -> Settings:
+        kw = {k: v for k, v in kw.items() if v is not None}
+        if "duckdb_path" in kw:
+            kw["duckdb_path"] = Path(kw["duckdb_path"])
+        if "landing_dir" in kw:
+            kw["landing_dir"] = Path(kw["landing_dir"])
+        return replace(self, **kw)
+
+    @classmethod
+    def from_env(cls, **overrides) -> Settings:
+        """Environment first, then non-None keyword overrides (the CLI flags)."""
+        base = cls(
+            base_url=os.environ.get("PORTAL_BASE_URL") or DEFAULT_BASE_URL,
+            duckdb_path=Path(os.environ.get("PORTAL_DUCKDB") or DEFAULT_DUCKDB),
+            max_rps=_env_float("PORTAL_MAX_RPS", 1.0),
+            concurrency=_env_int("PORTAL_CONCURRENCY", 4),
+            list_path=os.environ.get("PORTAL_LIST_PATH") or DEFAULT_LIST_PATH,
+            landing_dir=Path(os.environ["PORTAL_LANDING"]) if os.environ.get("PORTAL_LANDING") else None,
+        )
+        settings = base.with_overrides(**overrides)
+        if settings.max_rps < 0:
+            raise ValueError("PORTAL_MAX_RPS must be >= 0 (0 = no limit)")
+        if settings.concurrency < 1:
+            raise ValueError("PORTAL_CONCURRENCY must be >= 1")
+        if not settings.base_url.startswith(("http://", "https://")):
+            raise ValueError(f"PORTAL_BASE_URL must be an http(s) URL, got {settings.base_url!r}")
+        return settings
