@@ -157,3 +157,15 @@ class Landing:
                 if page.kind == "article" and page.article_id:
                     ids.add(page.article_id)
         return ids
+
+
+@dataclass(frozen=True)
+class KnownArticle:
+    """What the warehouse already knows of an article (from the published snapshot);
+    the crawler uses it to skip unchanged articles. Built by `warehouse.known`."""
+
+    article_id: str
+    title: str | None  # as last seen in a listing (may be cut with "...")
+    listed_at: str | None  # ISO 8601, as last seen in a listing
+    last_fetched_at: str | None  # ISO 8601 of the last stored fetch
+    withdrawn: bool = False

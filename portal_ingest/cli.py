@@ -1,0 +1,267 @@
+"""`portal-ingest`: the command line over the same steps the DAGs run.
+
+Each command is a few lines calling `portal_ingest.pipeline`, `transforms`,
+`warehouse.sql` or `portal_replica`; there is no CLI-only code path.
+Errors are one line on stderr and a non-zero exit, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import date
+from pathlib import Path
+
+EXAMPLES = {
+    "parse": "portal-ingest parse page.html --url 'http://127.0.0.1:8765/en-us/Pages/Article.aspx?ChannelId=14&articleID=2718'",
+    "parse-list": "curl -s 'http://127.0.0.1:8765/en-us/Pages/news.aspx?Page=1' | portal-ingest parse-list - --url 'http://127.0.0.1:8765/en-us/Pages/news.aspx?Page=1'",
+    "crawl": "portal-ingest crawl --pages 3",
+    "backfill": "portal-ingest backfill --from-page 1 --to-page 20   |   portal-ingest backfill --since 2019-01-01 --until 2019-12-31",
+    "reparse": "portal-ingest reparse --all",
+    "replica": "portal-ingest replica --port 8765 --articles 300 --seed 7",
+    "sql": "portal-ingest sql \"SELECT doc_type, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC\"",
+}
+
+
+class CliError(Exception):
+    """A bad argument or input, reported as one line."""
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # one line, not usage + error
+        raise CliError(f"{self.prog}: {message}")
+
+
+def _iso_date(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a date (YYYY-MM-DD): {text!r}") from None
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be >= 1: {value}")
+    return value
+
+
+def _add_global(p: argparse.ArgumentParser, sub: bool = False) -> None:
+    # On a subcommand the flags default to SUPPRESS, so that
+    # `portal-ingest --duckdb x crawl` keeps the value given before the command.
+    g = p.add_argument_group("configuration (flags win over the environment)")
+    kw = {"default": argparse.SUPPRESS} if sub else {}
+    g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
+    g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb)")
+    g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
+    g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="portal-ingest",
+        description="Keep a DuckDB warehouse of the official letters of the Hung Yen provincial portal.",
+        epilog="Examples:\n  " + "\n  ".join(EXAMPLES.values()),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    _add_global(parser)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+        p = sub.add_parser(
+            name,
+            help=help_text,
+            description=help_text,
+            epilog=f"Example:\n  {EXAMPLES[name]}",
+            formatter_class=argparse.RawDescriptionHelpFormatter,
+        )
+        _add_global(p, sub=True)
+        return p
+
+    p = command("parse", "parse one saved article page and print its JSON record")
+    p.add_argument("file", metavar="FILE", help="saved page, or - for standard input")
+    p.add_argument("--url", default=None, help="the page's address (relative links resolve against it)")
+
+    p = command("parse-list", "parse one saved list page and print its JSON record")
+    p.add_argument("file", metavar="FILE", help="saved page, or - for standard input")
+    p.add_argument("--url", default=None, help="the page's address (relative links resolve against it)")
+
+    p = command("crawl", "one incremental ingestion run (fetch new and changed articles, load, publish)")
+    p.add_argument("--pages", type=_positive_int, help="read at most N list pages")
+    p.add_argument("--since", type=_iso_date, help="ignore list entries older than DATE (YYYY-MM-DD)")
+
+    p = command("backfill", "crawl history by list-page range or date range, resumable, with a progress bar")
+    p.add_argument("--from-page", type=_positive_int)
+    p.add_argument("--to-page", type=_positive_int)
+    p.add_argument("--since", type=_iso_date, help="oldest list date to keep (YYYY-MM-DD)")
+    p.add_argument("--until", type=_iso_date, help="newest list date to keep (YYYY-MM-DD)")
+    p.add_argument("--channel", type=_positive_int, help="only this channel's list (ChannelId)")
+    p.add_argument("--no-progress", action="store_true", help="no progress bar")
+
+    p = command("reparse", "rebuild parsed tables from stored raw pages with the current parser (no network)")
+    p.add_argument("--all", action="store_true", help="every page, not only rows parsed by an older parser version")
+
+    p = command("replica", "serve the offline portal replica on 127.0.0.1")
+    p.add_argument("replica_args", nargs=argparse.REMAINDER, help="replica options: --port P --articles N --seed S --layout sharepoint|modern --fail-rate R --slow-rate R --live SECONDS ... (portal-ingest replica --help lists them)")
+
+    p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell")
+    p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    return parser
+
+
+def _settings(args):
+    from ingest.config import Settings
+
+    return Settings.from_env(
+        base_url=args.base_url,
+        duckdb_path=args.duckdb,
+        max_rps=args.max_rps,
+        concurrency=args.concurrency,
+    )
+
+
+def _read_input(file: str) -> bytes:
+    if file == "-":
+        return sys.stdin.buffer.read()
+    path = Path(file)
+    if not path.is_file():
+        raise CliError(f"no such file: {file}")
+    return path.read_bytes()
+
+
+def _print_json(obj) -> None:
+    print(json.dumps(obj, ensure_ascii=False, indent=2))
+
+
+def cmd_parse(args) -> int:
+    import transforms
+
+    body = _read_input(args.file)
+    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "")
+    _print_json(transforms.parse_article(body, url))
+    return 0
+
+
+def cmd_parse_list(args) -> int:
+    import transforms
+
+    body = _read_input(args.file)
+    url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "")
+    _print_json(transforms.parse_listing(body, url))
+    return 0
+
+
+def cmd_crawl(args) -> int:
+    from portal_ingest import pipeline
+
+    summary = pipeline.crawl(_settings(args), pages=args.pages, since=args.since)
+    _print_json(summary)
+    return 0 if summary.get("status", "ok") != "failed" else 1
+
+
+def cmd_backfill(args) -> int:
+    from portal_ingest import pipeline
+
+    by_page = args.from_page is not None or args.to_page is not None
+    by_date = args.since is not None or args.until is not None
+    if by_page == by_date:
+        raise CliError("backfill: give --from-page A --to-page B, or --since DATE [--until DATE]")
+    if by_page and (args.from_page is None or args.to_page is None or args.from_page > args.to_page):
+        raise CliError("backfill: --from-page and --to-page are both needed, with A <= B")
+    if args.since and args.until and args.since > args.until:
+        raise CliError("backfill: --since must not be after --until")
+    summary = pipeline.backfill(
+        _settings(args),
+        from_page=args.from_page,
+        to_page=args.to_page,
+        since=args.since,
+        until=args.until,
+        channel=args.channel,
+        progress=not args.no_progress,
+    )
+    _print_json(summary)
+    return 0 if summary.get("status", "ok") != "failed" else 1
+
+
+def cmd_reparse(args) -> int:
+    from portal_ingest import pipeline
+
+    _print_json(pipeline.reparse(_settings(args), all=args.all))
+    return 0
+
+
+def cmd_replica(args) -> int:
+    from portal_replica.cli import main as replica_main
+
+    extra = list(args.replica_args)
+    if extra and extra[0] == "--":
+        extra = extra[1:]
+    return replica_main(extra)
+
+
+def cmd_sql(args) -> int:
+    from warehouse import sql
+
+    settings = _settings(args)
+    if args.query is None:
+        return sql.interactive_shell(settings) or 0
+    print(sql.run_sql(settings, args.query, fmt=args.format))
+    return 0
+
+
+COMMANDS = {
+    "parse": cmd_parse,
+    "parse-list": cmd_parse_list,
+    "crawl": cmd_crawl,
+    "backfill": cmd_backfill,
+    "reparse": cmd_reparse,
+    "replica": cmd_replica,
+    "sql": cmd_sql,
+}
+
+
+def _replica_passthrough(argv: list[str]) -> list[str] | None:
+    """`portal-ingest replica --port 1 ...`: hand every option after `replica`
+    to the replica's own parser (it owns its --help)."""
+    if "replica" not in argv:
+        return None
+    i = argv.index("replica")
+    if any(not a.startswith("-") for a in argv[:i]):
+        return None
+    return argv[i + 1 :]
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    try:
+        rest = _replica_passthrough(argv)
+        if rest is not None:
+            from portal_replica.cli import main as replica_main
+
+            return replica_main(rest) or 0
+        args = build_parser().parse_args(argv)
+        if not args.command:
+            build_parser().print_help()
+            return 2
+        return COMMANDS[args.command](args) or 0
+    except CliError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("error: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:  # every library error becomes one line
+        message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        print(f"error: {type(exc).__name__}: {message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
