@@ -57,6 +57,16 @@ class Settings:
     recheck_days: float = 7.0
     lock_timeout_s: float = 30.0
     extra: dict = field(default_factory=dict)
+    # Crawler politeness (ingest/http.py). timeout_s above is the read timeout.
+    connect_timeout_s: float = 5.0
+    # Retry n waits about backoff_s * 2**n (with jitter), at most backoff_max_s,
+    # and never less than the server's Retry-After.
+    backoff_s: float = 0.5
+    backoff_max_s: float = 30.0
+    # A Retry-After longer than this fails the fetch instead of stalling the run.
+    retry_after_max_s: float = 300.0
+    # Articles per landing batch: a crash loses at most this many fetches.
+    landing_batch_size: int = 50
 
     @property
     def landing(self) -> Path:

@@ -27,6 +27,7 @@ from pathlib import Path
 @dataclass
 class FetchedPage:
     kind: str  # "article" | "list" | "gone" (a known article now answers 404/410)
+    #          | "not_modified" (a recheck answered 304: body empty, the stored copy stands)
     url: str  # canonical URL
     article_id: str | None
     fetched_at: str  # ISO 8601 with offset
@@ -169,3 +170,7 @@ class KnownArticle:
     listed_at: str | None  # ISO 8601, as last seen in a listing
     last_fetched_at: str | None  # ISO 8601 of the last stored fetch
     withdrawn: bool = False
+    # Validators of the last stored fetch (response headers ETag / Last-Modified),
+    # for a conditional GET when the article is rechecked; None when unknown.
+    etag: str | None = None
+    last_modified: str | None = None

@@ -1,0 +1,95 @@
+"""Writing one run's fetches into the landing area in small batches.
+
+A run flushes every `Settings.landing_batch_size` articles (and at the end), so a
+SIGKILL loses at most one batch of fetches. All batches of a run share its
+run_id; each carries only the counts accrued since the previous batch, because
+the loader adds them up (see `ingest.landing.RunRecord`).
+"""
+
+from __future__ import annotations
+
+from ingest.http import Counters, now_iso
+from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+
+# Status of every batch but the last: the run is still going (or was killed).
+RUNNING = "running"
+
+
+class LandingWriter:
+    """Not thread-safe: fetch threads hand their pages to the run's main thread."""
+
+    def __init__(self, landing: Landing, *, run_id: str, kind: str, counters: Counters,
+                 batch_size: int):
+        self.landing = landing
+        self.run_id = run_id
+        self.kind = kind
+        self.started_at = now_iso()
+        self.batch_size = max(1, batch_size)
+        self._counters = counters
+        self._counted = counters.snapshot()
+        self._pages: list[FetchedPage] = []
+        self._articles = 0
+        self._errors: list[str] = []
+        self.batch_ids: list[str] = []
+
+    def add(self, page: FetchedPage) -> Batch | None:
+        """Queue a page; returns the batch written when this one filled it."""
+        self._pages.append(page)
+        if page.kind != "list":
+            self._articles += 1
+        if self._articles >= self.batch_size:
+            return self.flush()
+        return None
+
+    def note_error(self, message: str) -> None:
+        self._errors.append(message)
+
+    def flush(self, *, status: str = RUNNING, final: bool = False) -> Batch | None:
+        """Write what is queued. A final flush always writes (a run with nothing
+        new still leaves its run record for the loader)."""
+        if not self._pages and not self._errors and not final:
+            return None
+        now = self._counters.snapshot()
+        delta = {k: now[k] - self._counted[k] for k in ("requests", "not_modified", "failed")}
+        self._counted = now
+        record = RunRecord(
+            run_id=self.run_id,
+            kind=self.kind,
+            started_at=self.started_at,
+            finished_at=now_iso() if final else None,
+            status=status,
+            errors=self._errors,
+            article_ids=[p.article_id for p in self._pages if p.kind == "article" and p.article_id],
+            **delta,
+        )
+        batch = self.landing.write_batch(record, self._pages)
+        self.batch_ids.append(batch.batch_id)
+        self._pages, self._articles, self._errors = [], 0, []
+        return batch
+
+
+def pending_article_ids(landing: Landing) -> set[str]:
+    """Ids of articles fetched but not loaded yet.
+
+    Our own batches list them in their run record, so only line 1 of each file is
+    read; a batch without that list (another writer) is scanned page by page. A
+    batch the loader retires while we read is simply skipped (it is known now).
+    """
+    ids: set[str] = set()
+    if not landing.pending.exists():
+        return ids
+    for path in sorted(landing.pending.glob("*.jsonl.gz")):
+        try:
+            batch = landing.read_batch(path)
+            if batch.run.article_ids:
+                ids.update(batch.run.article_ids)
+                continue
+            for page in batch.pages():
+                if page.kind == "article" and page.article_id:
+                    ids.add(page.article_id)
+        except FileNotFoundError:
+            continue
+        except (OSError, EOFError, ValueError):
+            # Unreadable batch: the loader reports it; at worst we fetch again.
+            continue
+    return ids

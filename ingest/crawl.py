@@ -1,0 +1,312 @@
+"""Crawling the portal into the landing area: the incremental crawl, the
+resumable backfill and the page batches Airflow maps over.
+
+Nothing here writes DuckDB; `warehouse.load` picks the batches up. Every run
+skips articles already pending in the landing area, and dedupes by article id
+within the run, because pagination drifts while we read.
+"""
+
+from __future__ import annotations
+
+import math
+import sys
+from collections.abc import Mapping
+from datetime import date
+from urllib.parse import urlsplit
+
+from tqdm import tqdm
+
+from ingest.config import Settings
+from ingest.cursor import BackfillCursor, CursorStore
+from ingest.http import PortalClient
+from ingest.landing import KnownArticle, Landing
+from ingest.listing import ListEntry, ListPage, decide, listed_on
+from ingest.run import CrawlResult, FetchRun, new_run_id
+from ingest.urls import canonicalise, list_page_url, with_param
+
+__all__ = [
+    "CrawlResult",
+    "backfill",
+    "channel_list_url",
+    "crawl_latest",
+    "fetch_list_pages",
+    "new_run_id",
+    "plan_page_batches",
+]
+
+# The sharepoint URL of a channel's list; a redesigned portal redirects it.
+CHANNEL_LIST_PATH = "/en-us/Pages/news.aspx?ChannelId={channel}&Page=1"
+# At most this many pages past the end of a page range are re-read after drift.
+MAX_OVERLAP_PAGES = 10
+
+
+def channel_list_url(settings: Settings, channel: int | None = None) -> str:
+    """Page 1 of the configured list, or of one channel's list."""
+    base = canonicalise(settings.list_path, settings.base_url)
+    if channel is None:
+        return base
+    if "news.aspx" in urlsplit(base).path.lower():
+        return with_param(base, "ChannelId", str(channel))
+    return canonicalise(CHANNEL_LIST_PATH.format(channel=channel), settings.base_url)
+
+
+def _start(settings, known, run_id, run_kind, client, landing) -> FetchRun:
+    return FetchRun(settings, known, run_id=run_id, run_kind=run_kind, client=client, landing=landing)
+
+
+# -- incremental crawl -------------------------------------------------------------------
+def crawl_latest(
+    settings: Settings,
+    known: Mapping[str, KnownArticle],
+    *,
+    pages: int | None = None,
+    run_id: str | None = None,
+    run_kind: str = "crawl",
+    client: PortalClient | None = None,
+    landing: Landing | None = None,
+) -> CrawlResult:
+    """Read list pages newest first until one holds only known, unchanged articles
+    (every page when `known` is empty; `pages` caps), fetching new, changed and
+    due-for-recheck articles. Nothing new costs one list request (+ robots.txt)."""
+    run = _start(settings, known, run_id, run_kind, client, landing)
+    initial_load = not known
+    url: str | None = channel_list_url(settings)
+    visited: set[str] = set()
+    number = 0
+    try:
+        while url and url not in visited and (pages is None or number < pages):
+            visited.add(url)
+            number += 1
+            listing = run.read_list(url, number)
+            if listing is None or not listing.entries:
+                break
+            anything_new = False
+            for entry in listing.entries:
+                if run.is_handled(entry.article_id):
+                    continue
+                reason = decide(entry, known, run.now, settings.recheck_days)
+                if reason is None:
+                    continue
+                # A recheck alone does not mean older pages changed (list order is
+                # not strict, but an unchanged page says the rest is old news).
+                anything_new = anything_new or reason != "recheck"
+                run.fetch(entry, reason, number)
+            run.page_done = number
+            if not anything_new and not initial_load:
+                break
+            url = listing.next_page
+    except KeyboardInterrupt:
+        run.abort("KeyboardInterrupt")
+        run.finish()
+        raise
+    return run.finish()
+
+
+# -- page batches (Airflow's mapped backfill) -----------------------------------------------
+def plan_page_batches(from_page: int, to_page: int, batch_size: int, max_batches: int) -> list[list[int]]:
+    """Split pages from_page..to_page into consecutive batches of `batch_size`,
+    growing the batches when there would be more than `max_batches`."""
+    if from_page < 1 or to_page < from_page:
+        raise ValueError(f"bad page range {from_page}..{to_page}")
+    if batch_size < 1 or max_batches < 1:
+        raise ValueError("batch_size and max_batches must be >= 1")
+    total = to_page - from_page + 1
+    size = max(batch_size, math.ceil(total / max_batches))
+    pages = list(range(from_page, to_page + 1))
+    return [pages[i : i + size] for i in range(0, total, size)]
+
+
+class _DateWindow:
+    def __init__(self, since: date | None, until: date | None):
+        self.since, self.until = since, until
+
+    def admits(self, entry: ListEntry) -> bool:
+        day = listed_on(entry)
+        if day is None:
+            return True  # undated: cannot rule it out
+        return not ((self.since and day < self.since) or (self.until and day > self.until))
+
+    def all_older(self, listing: ListPage) -> bool:
+        """Every entry of the page is dated before `since` (order is not strict, so
+        one old entry is not enough to stop)."""
+        if self.since is None or not listing.entries:
+            return False
+        days = [listed_on(e) for e in listing.entries]
+        return all(d is not None and d < self.since for d in days)
+
+
+def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownArticle],
+                   window: _DateWindow) -> list[ListEntry]:
+    """Fetch every entry of the page not stored, pending, or seen in this run."""
+    taken = []
+    for entry in listing.entries:
+        if run.is_handled(entry.article_id) or entry.article_id in known:
+            continue
+        if not window.admits(entry):
+            continue
+        run.fetch(entry, "new", listing.page)
+        taken.append(entry)
+    return taken
+
+
+def fetch_list_pages(
+    settings: Settings,
+    known: Mapping[str, KnownArticle],
+    page_numbers: list[int],
+    *,
+    channel: int | None = None,
+    run_id: str | None = None,
+    run_kind: str = "backfill",
+    since: date | None = None,
+    until: date | None = None,
+    client: PortalClient | None = None,
+    landing: Landing | None = None,
+) -> CrawlResult:
+    """One mapped backfill task: the given list pages and their unstored articles.
+    Batches running side by side dedupe through the landing area only, so an entry
+    drifting between two batches' pages may be fetched twice (the loader keeps one)."""
+    run = _start(settings, known, run_id, run_kind, client, landing)
+    window = _DateWindow(since, until)
+    list_url = channel_list_url(settings, channel)
+    try:
+        for number in page_numbers:
+            listing = run.read_list(list_page_url(list_url, number), number)
+            if listing is not None:
+                _take_unstored(run, listing, known, window)
+            run.page_done = number
+    except KeyboardInterrupt:
+        run.abort("KeyboardInterrupt")
+        run.finish()
+        raise
+    return run.finish()
+
+
+# -- backfill ---------------------------------------------------------------------------
+def backfill(
+    settings: Settings,
+    known: Mapping[str, KnownArticle],
+    *,
+    from_page: int | None = None,
+    to_page: int | None = None,
+    since: date | None = None,
+    until: date | None = None,
+    channel: int | None = None,
+    progress: bool = True,
+    run_id: str | None = None,
+    client: PortalClient | None = None,
+    landing: Landing | None = None,
+) -> CrawlResult:
+    """Crawl history by page range and/or date range, resumable.
+
+    Stops at `to_page`, at the last page, or at the first page whose entries are
+    all older than `since`; entries newer than `until` are skipped. A cursor in
+    `settings.state_dir` records the first page not yet fully landed, so a crash
+    or Ctrl-C resumes there; stored and pending articles are never fetched again.
+    """
+    if from_page is not None and to_page is not None and to_page < from_page:
+        raise ValueError(f"bad page range {from_page}..{to_page}")
+    first = from_page or 1
+    list_url = channel_list_url(settings, channel)
+    store = CursorStore(settings.state_dir)
+    key = BackfillCursor.key_for(list=list_url, from_page=first, to_page=to_page,
+                                 since=since, until=until)
+    cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
+    window = _DateWindow(since, until)
+    run = _start(settings, known, run_id, "backfill", client, landing)
+
+    total = (to_page - first + 1) if to_page else None
+    bar = tqdm(total=total, initial=cursor.next_page - first, unit="page", desc="backfill",
+               disable=not progress, file=sys.stderr, dynamic_ncols=True)
+
+    def save_cursor() -> None:
+        cursor.next_page = max(cursor.next_page, run.resume_page())
+        store.save(cursor)
+
+    def count_article() -> None:
+        cursor.fetched += 1
+        bar.set_postfix(articles=cursor.fetched, refresh=False)
+
+    run.on_batch = save_cursor
+    run.on_article = count_article
+    run.page_done = cursor.next_page - 1
+    complete = False
+    try:
+        if not cursor.top_ids and first > 1:
+            cursor.top_ids = _entry_ids(run.read_list(list_page_url(list_url, 1), 1))
+        number = cursor.next_page
+        while to_page is None or number <= to_page:
+            listing = run.read_list(list_page_url(list_url, number), number)
+            if listing is None:
+                break  # reported; the cursor keeps this page for the next attempt
+            if number == 1 and not cursor.top_ids:
+                cursor.top_ids = _entry_ids(listing)
+            _take_unstored(run, listing, known, window)
+            run.page_done = number
+            bar.update(1)
+            if not listing.entries or window.all_older(listing) or listing.next_page is None:
+                complete = True
+                break
+            number += 1
+        else:
+            complete = True
+        if complete and cursor.top_ids:
+            _reread_after_drift(run, cursor, list_url, known, window, first, to_page)
+        run.drain()
+    except KeyboardInterrupt:
+        run.abort("KeyboardInterrupt")
+        result = run.finish()
+        save_cursor()
+        bar.close()
+        raise
+    finally:
+        bar.close()
+    result = run.finish()
+    if complete and result.status == "ok":
+        store.clear(key)
+    else:
+        save_cursor()
+    return result
+
+
+def _entry_ids(listing: ListPage | None) -> list[str]:
+    return [e.article_id for e in listing.entries] if listing else []
+
+
+
+
+def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
+                        known: Mapping[str, KnownArticle], window: _DateWindow,
+                        first: int, to_page: int | None) -> None:
+    """Page 1 may have changed while we crawled: entries pushed down (new ones on
+    top, or an edited one jumped up).
+
+    Walking from page 1 to where the old top entry now sits tells how far the
+    list drifted (`shift`) and, when the range starts at page 1, fetches entries
+    that appeared above it. The first `shift` entries after `to_page` are then the
+    ones pushed out of the range while we read it; they are fetched too.
+    """
+    old_top = cursor.top_ids[0]
+    shift, found = 0, False
+    for number in range(1, MAX_OVERLAP_PAGES + 1):
+        listing = run.read_list(list_page_url(list_url, number), number)
+        if listing is None or not listing.entries:
+            break
+        ids = [e.article_id for e in listing.entries]
+        found = old_top in ids
+        shift += ids.index(old_top) if found else len(ids)
+        if first == 1 or to_page is None:
+            _take_unstored(run, listing, known, window)
+        if found:
+            break
+    if to_page is None or shift == 0:
+        return
+    for number in range(to_page + 1, to_page + 1 + MAX_OVERLAP_PAGES):
+        if shift <= 0:
+            return
+        listing = run.read_list(list_page_url(list_url, number), number)
+        if listing is None or not listing.entries:
+            return
+        for entry in listing.entries[:shift]:
+            if not run.is_handled(entry.article_id) and entry.article_id not in known:
+                run.fetch(entry, "new", number)
+        shift -= len(listing.entries)

@@ -1,0 +1,152 @@
+"""List pages: fetch one, store it as fetched, and turn it into list entries.
+
+Parsing is `transforms.parse_listing` (CONTRACT.md `parse-list`); this module
+only adds the crawler's view: entries keyed by article id, portal links only,
+and the rules that say whether an entry needs fetching.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from ingest.errors import ParserMissing
+from ingest.http import PortalClient, Response
+from ingest.landing import FetchedPage, KnownArticle
+from ingest.urls import article_id, canonicalise, same_host
+
+
+@dataclass(frozen=True)
+class ListEntry:
+    """One article as a list page shows it."""
+
+    article_id: str
+    url: str
+    title: str | None
+    listed_at: str | None  # ISO 8601 with offset, or None
+
+
+@dataclass
+class ListPage:
+    url: str  # where the page was found (after redirects)
+    page: int
+    entries: list[ListEntry]
+    next_page: str | None
+    stored: FetchedPage
+
+
+def _parse_listing(html: str, url: str) -> dict:
+    try:
+        from transforms import parse_listing
+    except ImportError as exc:
+        raise ParserMissing(url, "transforms.parse_listing is not available") from exc
+    return parse_listing(html, url)
+
+
+def decode(response: Response) -> str:
+    """Body as text: the declared charset, else UTF-8, else windows-1252 (old pages)."""
+    content_type = response.headers.get("Content-Type", "")
+    charset = None
+    if "charset=" in content_type.lower():
+        charset = content_type.lower().split("charset=")[-1].split(";")[0].strip().strip('"')
+    for encoding in filter(None, (charset, "utf-8")):
+        try:
+            return response.body.decode(encoding)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return response.body.decode("windows-1252", "replace")
+
+
+def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
+    """Fetch and parse one list page. Raises the client's typed errors."""
+    response = client.get(url)
+    stored = FetchedPage(
+        kind="list",
+        url=response.url,
+        article_id=None,
+        fetched_at=response.fetched_at,
+        http_status=response.status,
+        headers=response.headers,
+        body=response.body,
+        requested_url=response.requested_url,
+        page=page,
+    )
+    if response.status != 200:
+        return ListPage(response.url, page, [], None, stored)
+    parsed = _parse_listing(decode(response), response.url)
+    entries: list[ListEntry] = []
+    ids: set[str] = set()
+    for item in parsed.get("items") or []:
+        item_url = canonicalise(item.get("url") or "", response.url)
+        if not same_host(item_url, client.base_url):
+            continue  # the parser keeps portal articles only; this is a second lock
+        item_id = item.get("article_id") or article_id(item_url)
+        if not item_id or item_id in ids:
+            continue
+        ids.add(item_id)
+        entries.append(ListEntry(str(item_id), item_url, item.get("title"), item.get("listed_at")))
+    next_url = parsed.get("next_page")
+    next_url = canonicalise(next_url, response.url) if next_url else None
+    return ListPage(response.url, page, entries, next_url, stored)
+
+
+# -- what an entry needs -----------------------------------------------------------------
+def instant(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
+    except ValueError:
+        return None
+
+
+def _same_title(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True  # nothing to compare: not a sign of change
+    return " ".join(a.split()) == " ".join(b.split())
+
+
+def _same_time(a: str | None, b: str | None) -> bool:
+    if a is None or b is None:
+        return True
+    ta, tb = instant(a), instant(b)
+    if ta is None or tb is None:
+        return a.strip() == b.strip()
+    if (ta.tzinfo is None) != (tb.tzinfo is None):
+        # A naive stamp from the warehouse is portal time (+07:00).
+        ta, tb = ta.replace(tzinfo=None), tb.replace(tzinfo=None)
+    return ta == tb
+
+
+def entry_changed(entry: ListEntry, known: KnownArticle) -> bool:
+    """The list shows an edit: another title or another listing time."""
+    return not (_same_title(entry.title, known.title) and _same_time(entry.listed_at, known.listed_at))
+
+
+def due_for_recheck(known: KnownArticle, now: datetime, recheck_days: float) -> bool:
+    last = instant(known.last_fetched_at)
+    if last is None:
+        return True
+    if last.tzinfo is None:
+        last = last.replace(tzinfo=now.tzinfo)
+    return now - last >= timedelta(days=recheck_days)
+
+
+def listed_on(entry: ListEntry) -> date | None:
+    """The day the list shows, in portal time (the stamp's own offset)."""
+    when = instant(entry.listed_at)
+    return when.date() if when else None
+
+
+def decide(entry: ListEntry, known: Mapping[str, KnownArticle], now: datetime,
+           recheck_days: float) -> str | None:
+    """Why to fetch an entry: "new", "changed", "recheck", or None to leave it."""
+    k = known.get(entry.article_id)
+    if k is None or k.withdrawn:
+        return "new" if k is None else "changed"  # a withdrawn article listed again is back
+    if entry_changed(entry, k):
+        return "changed"
+    if due_for_recheck(k, now, recheck_days):
+        return "recheck"
+    return None

@@ -1,0 +1,229 @@
+"""One fetching run: the machinery crawl, backfill and page batches share.
+
+The main thread reads list pages and decides; a pool of `Settings.concurrency`
+threads fetches articles; fetched pages come back to the main thread in order
+and go to the landing area in batches. In-flight fetches are bounded so memory
+stays flat however long the run.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import deque
+from collections.abc import Callable, Mapping
+from concurrent.futures import Future
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from ingest.batches import LandingWriter, pending_article_ids
+from ingest.config import Settings
+from ingest.errors import IngestError
+from ingest.http import PortalClient, Response
+from ingest.landing import FetchedPage, KnownArticle, Landing
+from ingest.listing import ListEntry, ListPage, read_list_page
+
+GONE_STATUSES = frozenset({404, 410})
+
+
+@dataclass
+class CrawlResult:
+    run_id: str
+    requests: int = 0
+    not_modified: int = 0
+    failed: int = 0
+    new_ids: list[str] = field(default_factory=list)
+    # Known articles refetched because their list entry changed (title, time).
+    changed_ids: list[str] = field(default_factory=list)
+    gone_ids: list[str] = field(default_factory=list)
+    batches: list[str] = field(default_factory=list)  # landing batch ids written
+    errors: list[str] = field(default_factory=list)  # one line each
+    status: str = "ok"  # ok | partial (some fetches failed) | failed (nothing could be read)
+    # Known articles refetched only because they were due for a periodic recheck.
+    rechecked_ids: list[str] = field(default_factory=list)
+    pages_read: int = 0
+    retries: int = 0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+
+def new_run_id(kind: str) -> str:
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{kind.replace(':', '-')}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+@dataclass
+class _Outcome:
+    entry: ListEntry
+    reason: str  # new | changed | recheck
+    page: int  # list page the entry was on
+    stored: FetchedPage | None = None
+    error: str | None = None
+
+
+class FetchRun:
+    def __init__(self, settings: Settings, known: Mapping[str, KnownArticle], *,
+                 run_id: str | None, run_kind: str, client: PortalClient | None,
+                 landing: Landing | None):
+        self.settings = settings
+        self.known = known
+        self._own_client = client is None
+        self.client = client or PortalClient(settings)
+        self.landing = landing or Landing(settings.landing)
+        self._baseline = self.client.counters.snapshot()
+        self._notes_seen = len(self.client.notes)
+        self.result = CrawlResult(run_id=run_id or new_run_id(run_kind))
+        self.writer = LandingWriter(self.landing, run_id=self.result.run_id, kind=run_kind,
+                                    counters=self.client.counters,
+                                    batch_size=settings.landing_batch_size)
+        # Fetched by an earlier run but not loaded yet: never fetched twice.
+        self.pending = pending_article_ids(self.landing)
+        # Taken care of in this run (drifted entries show up twice).
+        self.seen: set[str] = set()
+        self.now = datetime.now(UTC)
+        self._pool = self.client.executor()
+        self._inflight: deque[tuple[_Outcome, Future]] = deque()
+        self._max_inflight = max(4, settings.concurrency * 4)
+        # Last list page whose entries were all handed to the pool.
+        self.page_done = 0
+        # List pages of fetches an abort cancelled: a resume must read them again.
+        self._dropped_pages: list[int] = []
+        self.on_batch: Callable[[], None] | None = None
+        self.on_article: Callable[[], None] | None = None
+        self.articles_stored = 0
+
+    # -- bookkeeping -----------------------------------------------------------------
+    def error(self, message: str) -> None:
+        self.result.errors.append(message)
+        self.writer.note_error(message)
+
+    def is_handled(self, article_id: str) -> bool:
+        return article_id in self.seen or article_id in self.pending
+
+    def _store(self, page: FetchedPage) -> None:
+        batch = self.writer.add(page)
+        if batch is not None:
+            self.result.batches.append(batch.batch_id)
+            if self.on_batch:
+                self.on_batch()
+
+    def resume_page(self) -> int:
+        """First list page not fully in the landing area (a backfill resumes there)."""
+        pages = [o.page for o, _ in self._inflight] + self._dropped_pages
+        return min(pages + [self.page_done + 1])
+
+    # -- list pages ------------------------------------------------------------------
+    def read_list(self, url: str, page: int) -> ListPage | None:
+        try:
+            listing = read_list_page(self.client, url, page)
+        except IngestError as exc:
+            self.error(f"list page {page}: {exc}")
+            return None
+        self.result.pages_read += 1
+        if listing.stored.http_status != 200:
+            self.client.counters.add(failed=1)
+            self.error(f"list page {page}: HTTP {listing.stored.http_status} {listing.url}")
+            return None
+        self._store(listing.stored)
+        return listing
+
+    # -- articles --------------------------------------------------------------------
+    def fetch(self, entry: ListEntry, reason: str, page: int) -> None:
+        self.seen.add(entry.article_id)
+        outcome = _Outcome(entry, reason, page)
+        self._inflight.append((outcome, self._pool.submit(self._fetch_article, outcome)))
+        while len(self._inflight) > self._max_inflight:
+            self._collect_one()
+
+    def _fetch_article(self, outcome: _Outcome) -> _Outcome:
+        """Runs in a pool thread: network only, no shared state but the client."""
+        entry = outcome.entry
+        known = self.known.get(entry.article_id)
+        try:
+            response = self.client.get(
+                entry.url,
+                etag=getattr(known, "etag", None),
+                last_modified=getattr(known, "last_modified", None),
+            )
+        except IngestError as exc:
+            outcome.error = f"article {entry.article_id}: {exc}"
+            return outcome
+        if response.status in GONE_STATUSES and known is not None:
+            outcome.stored = self._page("gone", entry, response)
+        elif response.status == 304:
+            outcome.stored = self._page("not_modified", entry, response)
+        elif response.status == 200:
+            outcome.stored = self._page("article", entry, response)
+        else:
+            self.client.counters.add(failed=1)
+            outcome.error = f"article {entry.article_id}: HTTP {response.status} {response.url}"
+        return outcome
+
+    @staticmethod
+    def _page(kind: str, entry: ListEntry, response: Response) -> FetchedPage:
+        return FetchedPage(
+            kind=kind,
+            url=response.url,
+            article_id=entry.article_id,
+            fetched_at=response.fetched_at,
+            http_status=response.status,
+            headers=response.headers,
+            body=response.body,
+            requested_url=response.requested_url,
+        )
+
+    def _collect_one(self) -> None:
+        outcome, future = self._inflight.popleft()
+        future.result()  # the worker catches IngestError; anything else is a bug: raise it
+        article = outcome.entry.article_id
+        if outcome.error:
+            self.error(outcome.error)
+            return
+        if outcome.stored is None:
+            return
+        kind = outcome.stored.kind
+        if kind == "gone":
+            self.result.gone_ids.append(article)
+        elif kind == "article":
+            {"new": self.result.new_ids, "changed": self.result.changed_ids,
+             "recheck": self.result.rechecked_ids}[outcome.reason].append(article)
+            self.articles_stored += 1
+        self._store(outcome.stored)
+        if self.on_article:
+            self.on_article()
+
+    def drain(self) -> None:
+        while self._inflight:
+            self._collect_one()
+
+    # -- the end -----------------------------------------------------------------------
+    def abort(self, reason: str) -> None:
+        """Ctrl-C / SIGTERM: keep what already arrived, drop what has not started."""
+        self._pool.shutdown(wait=True, cancel_futures=True)
+        kept = deque()
+        for outcome, future in self._inflight:
+            if future.done() and not future.cancelled():
+                kept.append((outcome, future))
+            else:
+                self._dropped_pages.append(outcome.page)
+        self._inflight = kept
+        self.drain()
+        self.error(f"run interrupted: {reason}")
+
+    def finish(self) -> CrawlResult:
+        self.drain()
+        self._pool.shutdown(wait=True)
+        for note in self.client.notes[self._notes_seen:]:
+            self.error(note)
+        r = self.result
+        if r.errors:
+            r.status = "failed" if r.pages_read == 0 and self.articles_stored == 0 else "partial"
+        batch = self.writer.flush(status=r.status, final=True)
+        if batch is not None:
+            r.batches.append(batch.batch_id)
+        now = self.client.counters.snapshot()
+        for name in ("requests", "not_modified", "failed", "retries"):
+            setattr(r, name, now[name] - self._baseline[name])
+        if self._own_client:
+            self.client.close()
+        return r

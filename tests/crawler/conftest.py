@@ -1,0 +1,173 @@
+"""Tiny scripted HTTP servers on 127.0.0.1 for the client's behaviours that the
+replica cannot easily be made to show (each test scripts its own routes)."""
+
+from __future__ import annotations
+
+import json
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+import pytest
+
+from ingest.config import Settings
+
+# A route answers (status, headers, body) for the request handler it is given.
+Route = Callable[[BaseHTTPRequestHandler], tuple[int, dict[str, str], bytes]]
+
+
+@dataclass
+class ScriptedServer:
+    routes: dict[str, Route] = field(default_factory=dict)
+    # Answers every path without a route of its own (404 when unset).
+    fallback: Route | None = None
+    seen: list[tuple[str, dict[str, str]]] = field(default_factory=list)
+    base_url: str = ""
+
+    def hits(self, path: str) -> int:
+        return sum(1 for p, _ in self.seen if p == path)
+
+
+def _serve(script: ScriptedServer) -> Iterator[ScriptedServer]:
+    class Handler(BaseHTTPRequestHandler):
+        protocol_version = "HTTP/1.1"
+
+        def log_message(self, *args):  # keep pytest output clean
+            pass
+
+        def do_GET(self):
+            script.seen.append((self.path, dict(self.headers)))
+            route = script.routes.get(self.path) or script.fallback
+            if route is None:
+                status, headers, body = 404, {}, b"not found"
+            else:
+                status, headers, body = route(self)
+            if status == -1:  # route already wrote the response itself
+                return
+            self.send_response(status)
+            for k, v in headers.items():
+                self.send_header(k, v)
+            if "Content-Length" not in headers:
+                self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    script.base_url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield script
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+@pytest.fixture
+def scripted() -> Iterator[ScriptedServer]:
+    yield from _serve(ScriptedServer())
+
+
+@pytest.fixture
+def other_server() -> Iterator[ScriptedServer]:
+    yield from _serve(ScriptedServer())
+
+
+@pytest.fixture
+def make_settings(tmp_path) -> Callable[..., Settings]:
+    """Settings for tests: no rate limit, quick backoff, files under tmp_path."""
+
+    def make(base_url: str, **kw) -> Settings:
+        defaults = dict(
+            base_url=base_url,
+            duckdb_path=tmp_path / "portal.duckdb",
+            max_rps=0,
+            backoff_s=0.01,
+            backoff_max_s=0.05,
+            max_retries=3,
+            timeout_s=5,
+        )
+        defaults.update(kw)
+        return Settings(**defaults)
+
+    return make
+
+
+@dataclass
+class FakeArticle:
+    article_id: str
+    title: str
+    listed_at: str
+    gone: bool = False
+
+
+class FakePortal:
+    """A portal whose list pages are JSON (read by a stand-in for parse_listing),
+    so crawl logic can be tested for drift and edits without the replica."""
+
+    def __init__(self, server: ScriptedServer, count: int, page_size: int = 5):
+        self.server = server
+        self.page_size = page_size
+        # Newest first: id count+100 down to 101, one hour apart.
+        self.articles = [self.make(i) for i in range(count, 0, -1)]
+        self.before_list: Callable[[int], None] | None = None
+        server.fallback = self.route
+
+    @staticmethod
+    def make(i: int) -> FakeArticle:
+        day, hour = divmod(i, 24)  # one an hour from 2020-01-01
+        return FakeArticle(str(100 + i), f"Letter {i}",
+                           f"2020-{1 + day // 28:02d}-{1 + day % 28:02d}T{hour:02d}:00:00+07:00")
+
+    def publish(self, i: int) -> None:
+        self.articles.insert(0, self.make(i))
+
+    def route(self, handler):
+        from urllib.parse import parse_qs, urlsplit
+
+        parts = urlsplit(handler.path)
+        query = parse_qs(parts.query)
+        if parts.path == "/list":
+            n = int(query["Page"][0])
+            if self.before_list:
+                self.before_list(n)
+            chunk = self.articles[(n - 1) * self.page_size : n * self.page_size]
+            has_next = n * self.page_size < len(self.articles)
+            body = {
+                "items": [
+                    {"url": f"/a?articleID={a.article_id}", "article_id": a.article_id,
+                     "title": a.title, "listed_at": a.listed_at}
+                    for a in chunk
+                ],
+                "next_page": f"/list?Page={n + 1}" if has_next else None,
+            }
+            return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
+        if parts.path == "/a":
+            art = next((a for a in self.articles if a.article_id == query["articleID"][0]), None)
+            if art is None or art.gone:
+                return 410, {}, b"gone"
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, f"<h1>{art.title}</h1>".encode()
+        return 404, {}, b""
+
+    def fetches(self) -> list[str]:
+        """Article ids requested so far, in order."""
+        return [p.split("=")[-1] for p, _ in self.server.seen if p.startswith("/a?")]
+
+
+def _json_listing(html: str, url: str) -> dict:
+    from urllib.parse import urljoin
+
+    data = json.loads(html)
+    for item in data["items"]:
+        item["url"] = urljoin(url, item["url"])
+    if data["next_page"]:
+        data["next_page"] = urljoin(url, data["next_page"])
+    return {"kind": "list", "url": url, **data}
+
+
+@pytest.fixture
+def fake_portal(scripted, monkeypatch) -> Callable[..., FakePortal]:
+    monkeypatch.setattr("ingest.listing._parse_listing", _json_listing)
+    return lambda count, page_size=5: FakePortal(scripted, count, page_size)

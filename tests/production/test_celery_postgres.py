@@ -1,0 +1,486 @@
+"""The production configuration, proven without Docker (issue 8).
+
+docker-compose.yaml runs Airflow on PostgreSQL with the CeleryExecutor and Redis, and
+separate api-server, scheduler, dag-processor, triggerer and Celery worker processes.
+This test runs that same configuration on this machine's PostgreSQL and Redis: a fresh
+database it creates and drops, a Redis database of its own that it flushes at the end,
+each Airflow component a subprocess in its own process group. It triggers
+`portal_latest_news` against the offline replica and waits until `portal_warehouse_load`
+has loaded the articles into the DuckDB warehouse, then stops everything it started.
+
+PostgreSQL and Redis must be running (`.ci/run` starts them); the test fails with a
+clear message when they are not. Override where they are with PORTAL_TEST_PG (a libpq
+URL of a superuser, default postgresql://postgres@127.0.0.1:5432/postgres) and
+PORTAL_TEST_REDIS (default redis://127.0.0.1:6379).
+"""
+
+from __future__ import annotations
+
+import base64
+import contextlib
+import json
+import os
+import secrets
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
+
+import pytest
+
+pytestmark = [pytest.mark.slow, pytest.mark.timeout(1500)]
+
+REPO = Path(__file__).resolve().parents[2]
+DAGS = REPO / "dags"
+PRODUCER = "portal_latest_news"
+CONSUMER = "portal_warehouse_load"
+PG_URL = os.environ.get("PORTAL_TEST_PG", "postgresql://postgres@127.0.0.1:5432/postgres")
+REDIS_URL = os.environ.get("PORTAL_TEST_REDIS", "redis://127.0.0.1:6379")
+# Redis databases this test may claim (one per run, so parallel runs never share a broker).
+REDIS_DBS = range(5, 16)
+REDIS_CLAIM_KEY = "portal_ingest_test:claimed"
+REPLICA_ARTICLES = 40
+# Bounded waits (seconds); this machine is small and shared.
+START_TIMEOUT = 240
+PIPELINE_TIMEOUT = 360
+
+
+# --------------------------------------------------------------------------- services
+
+
+def _pg_connect(dbname: str | None = None):
+    import psycopg2
+
+    url = PG_URL
+    if dbname:
+        parts = urlsplit(PG_URL)
+        url = urlunsplit(parts._replace(path="/" + dbname))
+    conn = psycopg2.connect(url, connect_timeout=5)
+    conn.autocommit = True
+    return conn
+
+
+def _sqlalchemy_url(dbname: str, driver: str) -> str:
+    parts = urlsplit(PG_URL)
+    return urlunsplit(parts._replace(scheme=driver, path="/" + dbname))
+
+
+@pytest.fixture
+def postgres_db():
+    """A fresh, empty PostgreSQL database, dropped at the end."""
+    try:
+        conn = _pg_connect()
+    except Exception as exc:  # psycopg2.OperationalError and friends
+        pytest.fail(
+            f"PostgreSQL is not reachable at {PG_URL} ({str(exc).strip()}). "
+            "This test needs a running PostgreSQL server; `.ci/run` starts one "
+            "(or set PORTAL_TEST_PG to a superuser URL)."
+        )
+    name = f"portal_ingest_test_{secrets.token_hex(4)}"
+    with conn.cursor() as cur:
+        cur.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield name
+    finally:
+        with conn.cursor() as cur:
+            # FORCE (PostgreSQL 13+) ends any connection a stray process still holds.
+            cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        conn.close()
+
+
+@pytest.fixture
+def redis_db():
+    """The URL of an otherwise unused Redis database, flushed at the end."""
+    import redis
+
+    claimed = None
+    try:
+        for db in REDIS_DBS:
+            client = redis.Redis.from_url(REDIS_URL, db=db, socket_connect_timeout=5)
+            client.ping()
+            # Claim atomically; a database that holds anything else is left alone.
+            if client.set(REDIS_CLAIM_KEY, str(os.getpid()), nx=True):
+                if client.dbsize() == 1:
+                    claimed = (db, client)
+                    break
+                client.delete(REDIS_CLAIM_KEY)
+            client.close()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.fail(
+            f"Redis is not reachable at {REDIS_URL} ({exc}). This test needs a running "
+            "Redis server; `.ci/run` starts one (or set PORTAL_TEST_REDIS)."
+        )
+    if claimed is None:
+        pytest.fail(f"no free Redis database among {list(REDIS_DBS)} at {REDIS_URL}")
+    db, client = claimed
+    try:
+        yield f"{REDIS_URL.rstrip('/')}/{db}"
+    finally:
+        client.flushdb()
+        client.close()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# --------------------------------------------------------------------------- processes
+
+
+class Stack:
+    """Subprocesses in their own process groups, with their output in log files."""
+
+    def __init__(self, root: Path, env: dict[str, str]):
+        self.root = root
+        self.env = env
+        self.logs = root / "logs"
+        self.logs.mkdir(parents=True, exist_ok=True)
+        self.procs: dict[str, tuple[subprocess.Popen, Path]] = {}
+
+    def run(self, name: str, *cmd: str, timeout: float = 300) -> str:
+        log = self.logs / f"{name}.log"
+        with log.open("w") as out:
+            proc = subprocess.run(
+                cmd, env=self.env, cwd=self.root, stdout=out, stderr=subprocess.STDOUT,
+                stdin=subprocess.DEVNULL, timeout=timeout, start_new_session=True,
+            )
+        text = log.read_text(errors="replace")
+        if proc.returncode != 0:
+            pytest.fail(f"`{' '.join(cmd)}` exited {proc.returncode}:\n{_tail(text)}")
+        return text
+
+    def start(self, name: str, *cmd: str) -> None:
+        log = self.logs / f"{name}.log"
+        out = log.open("w")
+        proc = subprocess.Popen(
+            cmd, env=self.env, cwd=self.root, stdout=out, stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL, start_new_session=True,
+        )
+        out.close()
+        self.procs[name] = (proc, log)
+
+    def log(self, name: str) -> str:
+        return (self.logs / f"{name}.log").read_text(errors="replace")
+
+    def check_alive(self) -> None:
+        for name, (proc, log) in self.procs.items():
+            if proc.poll() is not None:
+                pytest.fail(
+                    f"{name} exited early with code {proc.returncode}:\n"
+                    f"{_tail(log.read_text(errors='replace'))}"
+                )
+
+    def diagnostics(self) -> str:
+        parts = []
+        for name in self.procs:
+            parts.append(f"--- {name} (last lines)\n{_tail(self.log(name), 25)}")
+        for task_log in sorted((self.root / "airflow" / "logs").rglob("*.log"))[-6:]:
+            parts.append(f"--- task log {task_log.name} in {task_log.parent}\n"
+                         f"{_tail(task_log.read_text(errors='replace'), 25)}")
+        return "\n".join(parts)
+
+    def stop(self) -> list[str]:
+        """SIGTERM every process group, then SIGKILL what is left; return leftovers."""
+        for proc, _ in self.procs.values():
+            _signal_group(proc, signal.SIGTERM)
+        deadline = time.monotonic() + 30
+        for proc, _ in self.procs.values():
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=max(0.1, deadline - time.monotonic()))
+        for proc, _ in self.procs.values():
+            _signal_group(proc, signal.SIGKILL)
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=10)
+        # A process group outlives its leader when children linger; kill those too.
+        time.sleep(0.5)
+        leftovers = []
+        for name, (proc, _) in self.procs.items():
+            if _group_alive(proc.pid):
+                _signal_group(proc, signal.SIGKILL)
+                time.sleep(0.5)
+                if _group_alive(proc.pid):
+                    leftovers.append(name)
+        return leftovers
+
+
+def _signal_group(proc: subprocess.Popen, sig: int) -> None:
+    with contextlib.suppress(ProcessLookupError, PermissionError):
+        os.killpg(proc.pid, sig)
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    # Zombies of our own children do not count; the group may hold only those.
+    out = subprocess.run(["ps", "-o", "stat=", "-g", str(pgid)], capture_output=True, text=True)
+    return any(not s.startswith("Z") for s in out.stdout.split())
+
+
+def _tail(text: str, lines: int = 40) -> str:
+    return "\n".join(text.splitlines()[-lines:])
+
+
+def _http_ok(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=5) as resp:
+            return resp.status == 200
+    except (urllib.error.URLError, OSError):
+        return False
+
+
+def _wait(what: str, check, timeout: float, stack: Stack, interval: float = 2.0):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        stack.check_alive()
+        result = check()
+        if result:
+            return result
+        time.sleep(interval)
+    pytest.fail(f"timed out after {timeout:.0f} s waiting for {what}\n{stack.diagnostics()}")
+
+
+# --------------------------------------------------------------------------- replica
+
+
+@contextlib.contextmanager
+def _replica(tmp: Path):
+    """The offline portal: tests/support/replica.py when present, else the module."""
+    sys.path.insert(0, str(REPO / "tests"))
+    try:
+        from support.replica import start_replica  # type: ignore[import-not-found]
+    except ImportError:
+        start_replica = None
+    finally:
+        sys.path.remove(str(REPO / "tests"))
+    if start_replica is not None:
+        handle = start_replica(articles=REPLICA_ARTICLES)
+        enter = getattr(handle, "__enter__", None)
+        if enter is not None:
+            with handle as h:
+                yield getattr(h, "base_url", None) or getattr(h, "url", None) or str(h)
+            return
+        try:
+            yield getattr(handle, "base_url", None) or getattr(handle, "url", None)
+        finally:
+            for closer in ("stop", "close", "shutdown"):
+                if hasattr(handle, closer):
+                    getattr(handle, closer)()
+                    break
+        return
+    port = _free_port()
+    log = (tmp / "replica.log").open("w")
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "portal_replica", "--port", str(port),
+         "--articles", str(REPLICA_ARTICLES)],
+        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        start_new_session=True, cwd=tmp,
+    )
+    log.close()
+    url = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while not _http_ok(url + "/robots.txt"):
+            if proc.poll() is not None or time.monotonic() > deadline:
+                pytest.fail("the replica did not start:\n"
+                            + _tail((tmp / "replica.log").read_text(errors="replace")))
+            time.sleep(0.5)
+        yield url
+    finally:
+        _signal_group(proc, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            _signal_group(proc, signal.SIGKILL)
+            proc.wait(timeout=10)
+
+
+# --------------------------------------------------------------------------- the stack
+
+
+def airflow_env(tmp: Path, db: str, broker: str, dags: Path, api_port: int,
+                extra: dict[str, str]) -> dict[str, str]:
+    """The docker-compose.yaml configuration, pointed at local services."""
+    from cryptography.fernet import Fernet
+
+    env = {k: v for k, v in os.environ.items()
+           if not k.startswith(("AIRFLOW", "PORTAL_", "_AIRFLOW"))}
+    env["PATH"] = f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}"
+    queue = f"portal_test_{secrets.token_hex(3)}"
+    env.update({
+        "AIRFLOW_HOME": str(tmp / "airflow"),
+        "AIRFLOW__CORE__DAGS_FOLDER": str(dags),
+        "AIRFLOW__CORE__EXECUTOR": "CeleryExecutor",
+        "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
+        "AIRFLOW__CORE__DAGS_ARE_PAUSED_AT_CREATION": "False",
+        "AIRFLOW__CORE__PARALLELISM": "4",
+        "AIRFLOW__CORE__FERNET_KEY": Fernet.generate_key().decode(),
+        "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{api_port}/execution/",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": _sqlalchemy_url(db, "postgresql+psycopg2"),
+        "AIRFLOW__CELERY__BROKER_URL": broker,
+        "AIRFLOW__CELERY__RESULT_BACKEND": _sqlalchemy_url(db, "db+postgresql"),
+        "AIRFLOW__CELERY__WORKER_CONCURRENCY": "2",
+        "AIRFLOW__OPERATORS__DEFAULT_QUEUE": queue,
+        "AIRFLOW__API_AUTH__JWT_SECRET": base64.urlsafe_b64encode(secrets.token_bytes(32)).decode(),
+        "AIRFLOW__API__SECRET_KEY": secrets.token_hex(16),
+        "AIRFLOW__API__BASE_URL": f"http://127.0.0.1:{api_port}",
+        "AIRFLOW__API__WORKERS": "1",
+        "AIRFLOW__SCHEDULER__ENABLE_HEALTH_CHECK": "True",
+        "AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT": str(_free_port()),
+        "AIRFLOW__LOGGING__WORKER_LOG_SERVER_PORT": str(_free_port()),
+        "AIRFLOW__LOGGING__TRIGGER_LOG_SERVER_PORT": str(_free_port()),
+        "AIRFLOW__DAG_PROCESSOR__REFRESH_INTERVAL": "5",
+        "AIRFLOW__DAG_PROCESSOR__PARSING_PROCESSES": "1",
+        "AIRFLOW__TRIGGERER__CAPACITY": "50",
+        "PYTHONUNBUFFERED": "1",
+    })
+    env.update(extra)
+    return env
+
+
+def _dag_runs(db: str) -> list[tuple[str, str, str]]:
+    with contextlib.closing(_pg_connect(db)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT dag_id, run_id, state FROM dag_run ORDER BY id")
+        return cur.fetchall()
+
+
+def _failed_tasks(db: str) -> list[tuple[str, str, str]]:
+    with contextlib.closing(_pg_connect(db)) as conn, conn.cursor() as cur:
+        cur.execute(
+            "SELECT dag_id, task_id, state FROM task_instance "
+            "WHERE state IN ('failed', 'upstream_failed')"
+        )
+        return cur.fetchall()
+
+
+def _serialized(db: str, dag_ids: tuple[str, ...]) -> bool:
+    with contextlib.closing(_pg_connect(db)) as conn, conn.cursor() as cur:
+        cur.execute("SELECT DISTINCT dag_id FROM serialized_dag WHERE dag_id = ANY(%s)",
+                    (list(dag_ids),))
+        return len(cur.fetchall()) == len(dag_ids)
+
+
+def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
+                         setup: list[list[str]], extra_env: dict[str, str],
+                         trigger_conf: dict | None = None) -> dict:
+    """Migrate, set up, start every component, trigger the producer, wait for the consumer.
+
+    Returns timings; raises (pytest.fail) with the components' logs on any failure.
+    Everything started here is stopped before it returns.
+    """
+    api_port = _free_port()
+    env = airflow_env(tmp, db, broker, dags, api_port, extra_env)
+    stack = Stack(tmp, env)
+    af = [sys.executable, "-m", "airflow"]
+    timings: dict[str, float] = {}
+    t0 = time.monotonic()
+    try:
+        stack.run("db-migrate", *af, "db", "migrate", timeout=300)
+        timings["migrate"] = time.monotonic() - t0
+        for i, cmd in enumerate(setup):
+            stack.run(f"setup-{i}", *cmd, timeout=180)
+        timings["setup"] = time.monotonic() - t0
+
+        stack.start("api-server", *af, "api-server", "--host", "127.0.0.1",
+                    "--port", str(api_port), "--workers", "1")
+        stack.start("scheduler", *af, "scheduler")
+        stack.start("dag-processor", *af, "dag-processor")
+        stack.start("triggerer", *af, "triggerer")
+        stack.start("celery-worker", *af, "celery", "worker", "--concurrency", "2",
+                    "--queues", env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"],
+                    "--without-mingle", "--without-gossip")
+
+        # The same health checks docker-compose.yaml runs.
+        health_port = env["AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT"]
+        _wait("the api-server's /api/v2/monitor/health",
+              lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/monitor/health"),
+              START_TIMEOUT, stack)
+        _wait("the scheduler's /health",
+              lambda: _http_ok(f"http://127.0.0.1:{health_port}/health"), START_TIMEOUT, stack)
+        _wait("the Celery worker to be ready",
+              lambda: " ready." in stack.log("celery-worker"), START_TIMEOUT, stack)
+        _wait(f"the dag-processor to serialize {PRODUCER} and {CONSUMER}",
+              lambda: _serialized(db, (PRODUCER, CONSUMER)), START_TIMEOUT, stack)
+        timings["started"] = time.monotonic() - t0
+
+        trigger = [*af, "dags", "trigger", PRODUCER]
+        if trigger_conf:
+            trigger += ["--conf", json.dumps(trigger_conf)]
+        stack.run("trigger", *trigger, timeout=180)
+        t_trigger = time.monotonic()
+
+        def consumer_done():
+            failed = _failed_tasks(db)
+            if failed:
+                pytest.fail(f"task instances failed: {failed}\n{stack.diagnostics()}")
+            runs = _dag_runs(db)
+            if any(d == CONSUMER and s == "failed" for d, _, s in runs):
+                pytest.fail(f"{CONSUMER} failed: {runs}\n{stack.diagnostics()}")
+            return [r for r in runs if r[0] == CONSUMER and r[2] == "success"]
+
+        _wait(f"{CONSUMER} to succeed after {PRODUCER}", consumer_done,
+              PIPELINE_TIMEOUT, stack, interval=3)
+        timings["pipeline"] = time.monotonic() - t_trigger
+        runs = _dag_runs(db)
+        return {"timings": timings, "runs": runs, "logs": stack.logs}
+    finally:
+        leftovers = stack.stop()
+        timings["total"] = time.monotonic() - t0
+        assert not leftovers, f"processes still running after stop: {leftovers}"
+
+
+# --------------------------------------------------------------------------- the test
+
+
+def _articles_in(path: Path) -> int:
+    import duckdb
+
+    con = duckdb.connect(str(path), read_only=True)
+    try:
+        return con.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    finally:
+        con.close()
+
+
+def test_celery_on_postgres_loads_the_replica(tmp_path, postgres_db, redis_db):
+    if not any(DAGS.glob("*.py")):
+        pytest.fail(f"no DAG files in {DAGS}")
+    data = tmp_path / "data"
+    data.mkdir()
+    duckdb_path = data / "portal.duckdb"
+    with _replica(tmp_path) as base_url:
+        result = run_production_stack(
+            tmp_path, postgres_db, redis_db, dags=DAGS,
+            setup=[[sys.executable, "-m", "portal_ingest.airflow_setup"]],
+            extra_env={
+                "PORTAL_BASE_URL": base_url,
+                "PORTAL_DUCKDB": str(duckdb_path),
+                "PORTAL_LANDING": str(data / "landing"),
+                "PORTAL_MAX_RPS": "0",
+            },
+        )
+    print("timings (s):", {k: round(v, 1) for k, v in result["timings"].items()})
+    producer_runs = [r for r in result["runs"] if r[0] == PRODUCER]
+    assert any(s == "success" for _, _, s in producer_runs), result["runs"]
+
+    # Everything is stopped: the warehouse file has no writer, open it read-only.
+    assert duckdb_path.exists(), f"{CONSUMER} succeeded but wrote no {duckdb_path}"
+    loaded = _articles_in(duckdb_path)
+    assert loaded > 0, "the warehouse has no articles"
+    snapshot = duckdb_path.with_name("portal.snapshot.duckdb")
+    if snapshot.exists():
+        assert _articles_in(snapshot) == loaded
+    # Nothing is left waiting in the landing area once the loader ran.
+    pending = data / "landing" / "pending"
+    if pending.exists():
+        assert not any(pending.iterdir()), f"pages left unloaded in {pending}"

@@ -1,0 +1,1 @@
+"""Helpers shared by every test package (the replica client lives in replica.py)."""

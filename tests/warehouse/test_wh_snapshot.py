@@ -1,0 +1,105 @@
+from __future__ import annotations
+
+import subprocess
+import sys
+import textwrap
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from wh_fakes import T0, article_page, gone_page, list_page, write_batch
+
+from warehouse import db
+from warehouse.known import known_articles
+from warehouse.load import load_pending
+from warehouse.snapshot import publish_snapshot
+
+H = timedelta(hours=1)
+
+
+def test_snapshot_is_a_read_only_copy_with_views(settings, parser):
+    write_batch(settings, [article_page("1", T0), list_page(["1"], T0)])
+    load_pending(settings, parser=parser)
+    path = publish_snapshot(settings)
+    assert path == settings.snapshot_path and path.exists()
+    assert not list(path.parent.glob("*.tmp-*"))
+    con = db.connect(path, read_only=True)
+    assert con.execute("SELECT article_id FROM v_documents").fetchall() == [("1",)]
+    assert db.schema_version(con) == db.latest_version()
+    with pytest.raises(Exception, match="read-only"):
+        con.execute("DELETE FROM articles")
+    con.close()
+
+
+def test_publish_with_the_writers_open_connection(settings, parser):
+    write_batch(settings, [article_page("1", T0)])
+    load_pending(settings, parser=parser)
+    con = db.connect(settings)
+    publish_snapshot(settings, con)
+    assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]  # still usable
+    con.close()
+
+
+ANALYST = textwrap.dedent(
+    """
+    import sys
+    from pathlib import Path
+    import duckdb
+    # An analyst holding the snapshot open, querying whenever told to.
+    con = duckdb.connect(sys.argv[1], read_only=True)
+    for line in sys.stdin:
+        if line.strip() == "reopen":
+            con.close()
+            con = duckdb.connect(sys.argv[1], read_only=True)
+        print(con.execute("SELECT count(*) FROM articles").fetchall()[0][0], flush=True)
+    """
+)
+
+
+def test_an_open_analyst_session_survives_a_load_and_publish(settings, parser):
+    write_batch(settings, [article_page("1", T0)])
+    load_pending(settings, parser=parser)
+    publish_snapshot(settings)
+    analyst = subprocess.Popen([sys.executable, "-c", ANALYST, str(settings.snapshot_path)],
+                               stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+    try:
+        def ask(line="count"):
+            analyst.stdin.write(line + "\n")
+            analyst.stdin.flush()
+            return analyst.stdout.readline().strip()
+
+        assert ask() == "1"
+        # The analyst holds the snapshot open: the writer neither waits nor fails.
+        write_batch(settings, [article_page("2", T0 + H)], run_id="run-2")
+        settings_fast = settings.with_overrides(lock_timeout_s=1.0)
+        assert load_pending(settings_fast, parser=parser).new_articles == 1
+        publish_snapshot(settings_fast)
+        assert ask() == "1"  # the old, consistent view, still working
+        assert ask("reopen") == "2"  # a new session sees the new snapshot
+    finally:
+        analyst.stdin.close()
+        analyst.wait(timeout=30)
+    assert analyst.returncode == 0
+
+
+def test_known_articles_empty_without_snapshot(settings):
+    assert known_articles(settings) == {}
+
+
+def test_known_articles_from_the_snapshot(settings, parser):
+    write_batch(settings, [article_page("1", T0), article_page("2", T0), list_page(["1", "2", "3"], T0),
+                           gone_page("2", T0 + H), article_page("9", T0, raw=b"{broken")])
+    load_pending(settings, parser=parser)
+    publish_snapshot(settings)
+    known = known_articles(settings)
+    assert set(known) == {"1", "2", "3", "9"}
+    one = known["1"]
+    assert one.title == "To step up work 1" and one.listed_at.endswith("+07:00")
+    assert one.last_fetched_at == "2026-11-01T08:00:00+07:00" and one.withdrawn is False
+    assert known["2"].withdrawn is True and known["2"].last_fetched_at == "2026-11-01T09:00:00+07:00"
+    assert known["3"].last_fetched_at is None  # listed, never fetched
+    assert known["9"].last_fetched_at is not None  # fetched, quarantined: known, not refetched blindly
+
+
+def test_snapshot_directory_is_the_warehouse_directory(settings):
+    assert Path(settings.snapshot_path).parent == Path(settings.duckdb_path).parent

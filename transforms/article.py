@@ -1,0 +1,121 @@
+"""parse_article: one saved article page into the contract's record.
+
+The pipeline, juriscraper style: decode -> tree -> layout parts -> body lines ->
+document analysis -> record. Every stage degrades to None/[] plus a warning;
+nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import addressees as addressees_mod
+from . import citations
+from . import directives as directives_mod
+from . import document as document_mod
+from .blocks import body_lines
+from .dates import iso_date, iso_datetime
+from .decode import decode_html
+from .layouts import extract_parts
+from .related import article_links
+from .tree import parse_html
+from .urls import article_id
+from .version import PARSER_VERSION
+
+_DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
+
+
+def parse_article(html: bytes | str | None, url: str | None) -> dict:
+    url = url or ""
+    text, warnings = decode_html(html)
+    record = _empty(url, warnings)
+    if not text.strip():
+        warnings.append("empty page")
+        _missing(record)
+        return record
+    root = parse_html(text)
+    base = url or _self_url(root)
+    parts = extract_parts(root)
+    warnings.extend(parts.warnings)
+    if parts.layout == "generic":
+        warnings.append("unknown layout: title, date and body found from the content")
+    record["article_id"] = article_id(url) or article_id(_self_url(root, with_form=True))
+    record["title"] = parts.title or None
+    record["published_on"] = iso_date(parts.published_on)
+    record["published_at"] = iso_datetime(parts.published_at)
+
+    skip = set(parts.chrome)
+    for el in (parts.title_element, parts.date_element, parts.related_box):
+        if el is not None:
+            skip.add(el)
+    lines = [
+        line
+        for line in body_lines(parts.body, skip)
+        if line.text != parts.title and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
+    ]
+    record["body_text"] = "\n".join(line.text for line in lines)
+    if parts.body is None or not lines:
+        warnings.append("no article body found")
+
+    title = record["title"] or ""
+    analysed = title + "\n" + record["body_text"]
+    mentions = citations.find_mentions(analysed)
+    doc, doc_warnings = document_mod.choose(analysed, mentions, len(title))
+    warnings.extend(doc_warnings)
+    if doc is not None:
+        record["document"] = doc.as_dict()
+        if doc.type is None:
+            warnings.append("document type not recognised")
+        body_after = analysed[doc.mention.number.end :]
+        record["addressees"] = addressees_mod.addressees(body_after) or addressees_mod.addressees(analysed)
+        record["directives"] = directives_mod.directives(lines)
+    record["references"] = [
+        {"number": r.number, "type": r.type, "issued_on": iso_date(r.issued_on), "issuer": r.issuer}
+        for r in citations.references(mentions, doc.number if doc else None)
+    ]
+    record["related"] = [
+        {"url": item.url, "title": item.title, "listed_at": item.listed_at}
+        for item in article_links(parts.related_box, base, exclude_id=record["article_id"])
+    ]
+    _missing(record)
+    return record
+
+
+def _empty(url: str, warnings: list[str]) -> dict:
+    return {
+        "kind": "article",
+        "url": url,
+        "article_id": article_id(url),
+        "title": None,
+        "published_on": None,
+        "published_at": None,
+        "document": None,
+        "addressees": [],
+        "directives": [],
+        "references": [],
+        "related": [],
+        "body_text": "",
+        "parser_version": PARSER_VERSION,
+        "warnings": warnings,
+    }
+
+
+def _missing(record: dict) -> None:
+    if not record["title"]:
+        record["warnings"].append("no title found")
+    if not record["published_on"]:
+        record["warnings"].append("no publication date found")
+
+
+def _self_url(root, with_form: bool = False) -> str:
+    """The page's own address when the caller gave none: canonical link, og:url (form action for the id only)."""
+    for el in root.iter("link"):
+        if (el.get("rel") or "").lower() == "canonical" and el.get("href"):
+            return el.get("href").strip()
+    for el in root.iter("meta"):
+        if (el.get("property") or "").lower() == "og:url" and el.get("content"):
+            return el.get("content").strip()
+    for el in root.iter("form") if with_form else ():
+        if el.get("action") and article_id(el.get("action")):
+            return el.get("action").strip()
+    return ""

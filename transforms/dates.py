@@ -1,0 +1,172 @@
+"""Dates and times as the portal writes them, to ISO values in Asia/Ho_Chi_Minh.
+
+- `Published on 09 - 10 - 2020`, `dated 12/8/2020`: numerals are day first.
+- `(13/10/2020 4:58 CH)`: SA (sáng) is a.m., CH (chiều) is p.m.; `12:05 CH` is
+  noon, `12:40 SA` is 00:40.
+- `October 9, 2020`, `9 October 2020`, `Oct. 9, 2020`.
+- `<time datetime="2020-10-09T08:12:00+07:00">`: converted to +07:00.
+The portal's zone has no daylight saving, so a fixed +07:00 offset is exact.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta, timezone
+
+PORTAL_TZ = timezone(timedelta(hours=7))
+
+_MONTHS = {
+    name: number
+    for number, names in enumerate(
+        [
+            ("january", "jan"),
+            ("february", "feb"),
+            ("march", "mar"),
+            ("april", "apr"),
+            ("may",),
+            ("june", "jun"),
+            ("july", "jul"),
+            ("august", "aug"),
+            ("september", "sep", "sept"),
+            ("october", "oct"),
+            ("november", "nov"),
+            ("december", "dec"),
+        ],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?P<month>" + "|".join(sorted(_MONTHS, key=len, reverse=True)) + r")\.?"
+_DAY = r"(?P<day>\d{1,2})(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d{2})"
+
+_NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*" + _YEAR + r"(?!\d)")
+_ISO = re.compile(r"(?<!\d)" + _YEAR + r"-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
+_MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\s*,?\s*" + _YEAR + r"\b", re.I)
+_DAY_FIRST = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR + r"\b", re.I)
+_PATTERNS = (_ISO, _NUMERIC, _MONTH_FIRST, _DAY_FIRST)
+
+_TIME = re.compile(
+    r"(?<!\d)(?P<hour>\d{1,2})\s*[:h]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
+    r"(?:\s*(?P<mark>SA|CH|AM|PM|a\.\s?m\.?|p\.\s?m\.?))?(?![\w])",
+    re.I,
+)
+_ISO_DATETIME = re.compile(
+    r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(?:\.\d+)?)?\s*(Z|[+-]\d{2}:?\d{2})?)?\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    start: int
+    end: int
+    value: date
+
+
+def find_dates(text: str) -> list[FoundDate]:
+    """Every valid calendar date in text, in order of position."""
+    found: list[FoundDate] = []
+    taken: list[tuple[int, int]] = []
+    for pattern in _PATTERNS:
+        for match in pattern.finditer(text):
+            if any(match.start() < end and start < match.end() for start, end in taken):
+                continue
+            value = _make_date(match)
+            if value is not None:
+                found.append(FoundDate(match.start(), match.end(), value))
+                taken.append((match.start(), match.end()))
+    found.sort(key=lambda item: item.start)
+    return found
+
+
+def parse_date(text: str | None) -> date | None:
+    """The first date in text, or None."""
+    if not text:
+        return None
+    dates = find_dates(text)
+    return dates[0].value if dates else None
+
+
+def parse_stamp(text: str | None) -> datetime | None:
+    """A date followed by a time (`13/10/2020 4:58 CH`) as an aware +07:00 datetime."""
+    if not text:
+        return None
+    dates = find_dates(text)
+    if not dates:
+        return None
+    first = dates[0]
+    match = _TIME.search(text, first.end)
+    if match is None or match.start() - first.end > 12:
+        return None
+    return _combine(first.value, match)
+
+
+def parse_time_on(day: date, text: str) -> datetime | None:
+    match = _TIME.search(text)
+    return _combine(day, match) if match else None
+
+
+def parse_iso_datetime(value: str | None) -> tuple[date | None, datetime | None]:
+    """`2020-10-09T08:12:00+07:00` (or Z, or naive portal time) -> (date, datetime in +07:00).
+
+    A bare date gives (date, None): the page did not say the time.
+    """
+    if not value:
+        return None, None
+    match = _ISO_DATETIME.match(value)
+    if not match:
+        return None, None
+    year, month, day, hour, minute, second, zone = match.groups()
+    try:
+        day_value = date(int(year), int(month), int(day))
+        if hour is None:
+            return day_value, None
+        moment = datetime(int(year), int(month), int(day), int(hour), int(minute), int(second or 0))
+    except ValueError:
+        return None, None
+    if zone:
+        if zone.upper() == "Z":
+            offset = UTC
+        else:
+            sign = -1 if zone[0] == "-" else 1
+            digits = zone[1:].replace(":", "")
+            try:
+                offset = timezone(sign * timedelta(hours=int(digits[:2]), minutes=int(digits[2:])))
+            except ValueError:
+                return day_value, None
+        moment = moment.replace(tzinfo=offset).astimezone(PORTAL_TZ)
+    else:
+        moment = moment.replace(tzinfo=PORTAL_TZ)
+    return moment.date(), moment
+
+
+def iso_date(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def iso_datetime(value: datetime | None) -> str | None:
+    return value.astimezone(PORTAL_TZ).isoformat() if value else None
+
+
+def _make_date(match: re.Match[str]) -> date | None:
+    month_text = match.group("month")
+    month = int(month_text) if month_text.isdigit() else _MONTHS.get(month_text.lower().rstrip("."))
+    try:
+        return date(int(match.group("year")), month or 0, int(match.group("day")))
+    except ValueError:
+        return None
+
+
+def _combine(day: date, match: re.Match[str]) -> datetime | None:
+    hour, minute = int(match.group("hour")), int(match.group("minute"))
+    mark = (match.group("mark") or "").lower().replace(" ", "").replace(".", "")
+    if mark in ("ch", "pm") and hour < 12:
+        hour += 12
+    elif mark in ("sa", "am") and hour == 12:
+        hour = 0
+    try:
+        return datetime(day.year, day.month, day.day, hour, minute, int(match.group("second") or 0), tzinfo=PORTAL_TZ)
+    except ValueError:
+        return None

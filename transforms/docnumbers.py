@@ -1,0 +1,129 @@
+"""Vietnamese official document numbers: find, canonicalise, and read their codes.
+
+Shapes (portal README), typed with stray spaces and Vietnamese letters:
+  N/ISSUER-UNIT        2718 / UBND-NC         official letter (công văn: no type code)
+  N/TYPE-ISSUER        05 / CĐ-UBND, 30c/NQ-CP
+  N/YYYY/TYPE-ISSUER   22/2020 / QD-UBND      normative documents
+  N-TYPE/ISSUER        18-NQ / TW             Party documents
+  N/YYYY/QHnn          202/2025/QH15          National Assembly
+Canonical form: no spaces around / and -, Vietnamese letters folded to ASCII,
+case kept (TTg stays TTg).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from .text import fold_ascii
+
+# Upper-case letters a code may contain: ASCII plus every Latin-extended capital
+# (Đ, Ơ, Ư, and accented ones a typist may leave in).
+_UPPER = "A-Z" + "".join(c for c in map(chr, range(0xC0, 0x1F00)) if c.isupper() and c.isalpha())
+_LOWER_TAIL = "a-zđ"
+# A code segment: a capital then capitals/digits, optionally one trailing lower
+# case letter (TTg). The second character must not be lower case so that ordinary
+# words ("No. 12/UBND - To strengthen") never extend a number.
+_CODE = rf"[{_UPPER}][{_UPPER}0-9]+[{_LOWER_TAIL}]?(?![\w])|[{_UPPER}](?![\w])"
+_NUM = r"\d{1,5}[a-zđ]?"
+_SLASH = r"[ \t\u00a0]{0,3}/[ \t\u00a0]{0,3}"
+_DASH = r"[ \t\u00a0]{0,3}[-\u2010-\u2013][ \t\u00a0]{0,3}"
+_YEAR = r"(?:19|20)\d{2}"
+
+NUMBER_RE = re.compile(
+    rf"(?<![\w/.\-])(?:"
+    # N-TYPE/ISSUER (Party)
+    rf"(?P<party>{_NUM}{_DASH}(?:{_CODE})(?:{_SLASH}(?:{_CODE}))+(?:{_DASH}(?:{_CODE}))*)"
+    rf"|(?P<state>{_NUM}(?:{_SLASH}{_YEAR})?{_SLASH}(?:{_CODE})(?:{_DASH}(?:{_CODE}))*)"
+    rf")"
+)
+
+# Type codes as they appear in numbers (after folding).
+TYPE_CODES = {
+    "QD": "Decision",
+    "CT": "Directive",
+    "KH": "Plan",
+    "NQ": "Resolution",
+    "CD": "Official Telegram",
+    "TB": "Notice",
+    "BC": "Report",
+    "ND": "Decree",
+    "TT": "Circular",
+    "TTLT": "Circular",
+    "KL": "Conclusion",
+    "QC": "Regulation",
+    "L": "Law",
+    "CV": "Official Letter",
+}
+# Issuer codes the contract lets us read when the text names no issuer.
+ISSUER_CODES = {
+    "TTg": "Prime Minister",
+    "CP": "Government",
+    "UBND": "People's Committee",
+    "HDND": "People's Council",
+    "TW": "Party Central Committee",
+    "QH": "National Assembly",
+}
+
+
+@dataclass(frozen=True)
+class DocNumber:
+    raw: str
+    start: int
+    end: int
+    canonical: str
+    code_type: str | None  # document type the number's codes imply
+    code_issuer: str | None  # issuer the number's codes imply
+
+
+def canonical(raw: str) -> str:
+    text = fold_ascii(raw)
+    text = re.sub(r"[\u2010-\u2013]", "-", text)
+    return re.sub(r"\s+", "", text)
+
+
+def find_numbers(text: str) -> list[DocNumber]:
+    return [_make(match) for match in NUMBER_RE.finditer(text)]
+
+
+def parse_number(raw: str) -> DocNumber | None:
+    """Parse one number on its own (`05 / CĐ-UBND`)."""
+    match = NUMBER_RE.search(raw)
+    return _make(match) if match else None
+
+
+def _make(match: re.Match[str]) -> DocNumber:
+    raw = match.group(0)
+    number = canonical(raw)
+    code_type, code_issuer = read_codes(number)
+    return DocNumber(raw, match.start(), match.end(), number, code_type, code_issuer)
+
+
+def read_codes(number: str) -> tuple[str | None, str | None]:
+    """(type, issuer) implied by a canonical number's codes."""
+    if re.match(r"^\d+[a-z]?-", number):  # N-TYPE/ISSUER
+        head, _, rest = number.partition("/")
+        type_code = head.split("-", 1)[1]
+        issuer_code = rest.split("-")[0]
+        return TYPE_CODES.get(type_code.upper()), _issuer(issuer_code)
+    parts = [p for p in number.split("/")[1:] if not re.fullmatch(_YEAR, p)]
+    if not parts:
+        return None, None
+    codes = parts[-1].split("-")
+    first = codes[0]
+    if re.fullmatch(r"QH\d*", first):
+        return "Law", "National Assembly"
+    if first.upper() in TYPE_CODES:
+        return TYPE_CODES[first.upper()], _issuer(codes[1]) if len(codes) > 1 else None
+    # N/ISSUER-UNIT: an official letter carries no type code at all.
+    if len(codes) >= 2 and len(parts) == 1:
+        return "Official Letter", _issuer(first)
+    return None, _issuer(first)
+
+
+def _issuer(code: str) -> str | None:
+    if code in ISSUER_CODES:
+        return ISSUER_CODES[code]
+    if re.fullmatch(r"QH\d*", code):
+        return "National Assembly"
+    return None

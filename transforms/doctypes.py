@@ -1,0 +1,48 @@
+"""Document types from the English words the portal's translators use."""
+
+from __future__ import annotations
+
+import re
+
+# Longest phrases first so "Official Telegram" wins over "Telegram".
+_WORDS = {
+    "official telegram": "Official Telegram",
+    "urgent telegram": "Official Telegram",
+    "telegram": "Official Telegram",
+    "official dispatch": "Official Letter",
+    "official letter": "Official Letter",
+    "official document": "Official Letter",
+    "dispatch": "Official Letter",
+    "letter": "Official Letter",
+    "document": None,  # says nothing about the type: the number's code decides
+    "decision": "Decision",
+    "directive": "Directive",
+    "plan": "Plan",
+    "joint resolution": "Resolution",
+    "resolution": "Resolution",
+    "decree": "Decree",
+    "joint circular": "Circular",
+    "circular": "Circular",
+    "notice": "Notice",
+    "notification": "Notice",
+    "announcement": "Notice",
+    "report": "Report",
+    "conclusion": "Conclusion",
+    "law": "Law",
+    "regulation": "Regulation",
+    "regulations": "Regulation",
+}
+TYPES = frozenset(v for v in _WORDS.values() if v)
+TYPE_WORDS = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _WORDS), key=len, reverse=True))
+# A type phrase right before a number: "Official Letter No. ", "the Government's Resolution ".
+TYPE_BEFORE_NUMBER = re.compile(
+    rf"\b(?P<word>{TYPE_WORDS})s?\s*(?:(?:No|Nos|Number|Num|N°|Nº)\s*\.?\s*:?\s*)?$",
+    re.I,
+)
+NO_BEFORE_NUMBER = re.compile(r"\b(?:No|Number|Nos|N°|Nº|S[ốo])\s*\.?\s*:?\s*$", re.I)
+
+
+def type_from_word(word: str | None) -> str | None:
+    if not word:
+        return None
+    return _WORDS.get(re.sub(r"\s+", " ", word.strip().lower()))

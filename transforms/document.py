@@ -1,0 +1,193 @@
+"""The one document an article announces, and the words around it.
+
+The document is the first mention the text says was issued/signed/promulgated,
+else the numbered header of a full-text document, else (weakest) a number that
+opens the title as its subject ("Official Telegram No. 05/CĐ-UBND on ...").
+Its issuer comes from the words (`the Chairman of the Provincial People's
+Committee issued ...`, `... was signed by ...`), else from the number's codes.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+
+from .citations import CITED, HEADER, ISSUED, Mention, clause_start, sentence_end
+from .dates import find_dates
+
+_ORG_NOUNS = re.compile(
+    r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
+    r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
+    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing)\b"
+)
+_ISSUE_VERB_AT_END = re.compile(
+    r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
+    r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published)"
+    r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    re.I,
+)
+_BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
+_SUBJECT = re.compile(
+    r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
+    r"(?P<verb>(?:to|on)\s+\w+|approving|guiding|implementing|promulgating|providing|stipulating|establishing|"
+    r"requesting|directing|assigning|strengthening|enhancing|promoting|continuing|organizing|announcing)\b)",
+    re.I,
+)
+_DATE_LEAD = re.compile(r"(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
+_OF_ORG = re.compile(r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?=\s+(?:on|about|regarding|concerning|to|dated)\b|[,;.]|$)")
+
+
+@dataclass
+class Document:
+    type: str | None
+    number: str
+    issuer: str | None
+    issued_on: date | None
+    subject: str | None
+    mention: Mention
+
+    def as_dict(self) -> dict:
+        return {
+            "type": self.type,
+            "number": self.number,
+            "issuer": self.issuer,
+            "issued_on": self.issued_on.isoformat() if self.issued_on else None,
+            "subject": self.subject,
+        }
+
+
+def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document | None, list[str]]:
+    """(document, warnings). text is title + "\\n" + body; title_end is len(title)."""
+    warnings: list[str] = []
+    pick = next((m for m in mentions if m.role == ISSUED), None)
+    if pick is None:
+        pick = next((m for m in mentions if m.role == HEADER), None)
+    if pick is None:
+        # "Official Telegram No. 05/CĐ-UBND on ..." as the whole title: the title is the document's name.
+        first = next((m for m in mentions if m.type_start < title_end), None)
+        if first is not None and first.role == CITED and re.fullmatch(r"\s*(?:the\s+)?", text[: first.type_start], re.I):
+            if first.type_start != first.number.start:  # a type word, not a bare number
+                pick = first
+                warnings.append("document taken from the title")
+    if pick is None:
+        return None, warnings
+    issuer = _issuer_words(text, pick)
+    if issuer is None:
+        issuer = pick.number.code_issuer
+        if issuer:
+            warnings.append("document issuer read from its number")
+    return (
+        Document(
+            type=pick.type,
+            number=pick.canonical,
+            issuer=issuer,
+            issued_on=_issued_on(text, pick),
+            subject=_subject(text, pick),
+            mention=pick,
+        ),
+        warnings,
+    )
+
+
+def _issuer_words(text: str, mention: Mention) -> str | None:
+    start = clause_start(text, mention.type_start)
+    clause = text[start : mention.type_start]
+    verb = _ISSUE_VERB_AT_END.search(clause)
+    if verb and mention.role == ISSUED:
+        who = clause[: verb.start()]
+        # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
+        pieces = [p.strip() for p in re.split(r",\s*", who) if p.strip()]
+        for piece in reversed(pieces):
+            candidate = _org(piece)
+            if candidate:
+                return candidate
+        return None
+    end = sentence_end(text, mention.number.end)
+    match = _BY.search(text, mention.number.end, end)
+    if match and mention.role == ISSUED:
+        return _org(match.group("who"))
+    return None
+
+
+def _org(phrase: str) -> str | None:
+    phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
+    phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
+    if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
+        return None
+    return phrase[0].upper() + phrase[1:]
+
+
+def _issued_on(text: str, mention: Mention) -> date | None:
+    if mention.issued_on:
+        return mention.issued_on
+    start = clause_start(text, mention.type_start)
+    if mention.role == ISSUED:
+        # "On October 9, 2020, the Provincial People's Committee issued ..."
+        dates = find_dates(text[start : mention.type_start])
+        if dates:
+            return dates[0].value
+        # "... was signed on October 9, 2020"
+        end = sentence_end(text, mention.number.end)
+        after = text[mention.number.end : end]
+        match = re.search(r"\b(?:issued|signed|promulgated|released|adopted)\s+on\s+", after, re.I)
+        if match:
+            dates = find_dates(after[match.end() :])
+            if dates and dates[0].start == 0:
+                return dates[0].value
+    if mention.role == HEADER:
+        line_end = text.find("\n", mention.number.end)
+        dates = find_dates(text[mention.number.end : line_end if line_end >= 0 else len(text)])
+        if dates:
+            return dates[0].value
+    return None
+
+
+def _subject(text: str, mention: Mention) -> str | None:
+    if mention.role == HEADER:
+        return _header_subject(text, mention)
+    rest = text[mention.number.end : sentence_end(text, mention.number.end)]
+    pos = _skip_details(rest)
+    match = _SUBJECT.match(rest, pos)
+    if not match:
+        return None
+    subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
+    subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I)
+    return subject or None
+
+
+def _skip_details(rest: str) -> int:
+    """Skip "(...)", "dated 12/8/2020", "of the Provincial People's Committee" after a number."""
+    pos = 0
+    for _ in range(6):
+        while pos < len(rest) and rest[pos] in " ,\t":
+            pos += 1
+        if rest.startswith("(", pos):
+            close = rest.find(")", pos)
+            if close < 0:
+                break
+            pos = close + 1
+            continue
+        lead = _DATE_LEAD.match(rest, pos)
+        if lead:
+            dates = find_dates(rest[lead.end() : lead.end() + 40])
+            if dates and dates[0].start == 0:
+                pos = lead.end() + dates[0].end
+                continue
+        org = _OF_ORG.match(rest, pos)
+        if org and org.end() > pos + 3:
+            pos = org.end()
+            continue
+        break
+    return pos
+
+
+def _header_subject(text: str, mention: Mention) -> str | None:
+    # The lines after "No. 26/CT-TTg ...": "DIRECTIVE", then "On strengthening ...".
+    lines = text[mention.number.end :].split("\n")[1:5]
+    for line in lines:
+        line = line.strip()
+        match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
+        if match:
+            return match.group(1).rstrip(" .")
+    return None

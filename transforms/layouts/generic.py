@@ -1,0 +1,249 @@
+"""Content-based fallback for layouts we have never seen.
+
+Class names change with every redesign; these do not: the page <title> and og
+tags name the article, a "Published on"/"Posted on" line or a <time> sits near
+the title, the body is the densest block of non-link text, and the sidebar box
+is headed "Latest new(s)".
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..dates import parse_date, parse_iso_datetime, parse_stamp
+from ..text import clean
+from ..tree import BLOCK_TAGS, SKIP_TAGS, elements, meta, text_of
+from ..urls import is_article_url
+from .parts import PageParts
+
+_CHROME_TOKENS = re.compile(
+    r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|sidebar|banner|share|social|"
+    r"comments?|related|latest|paging|pagination|pager|counter|online|toolbar|tools|ads?|advert)(?:$|[\s_-])",
+    re.I,
+)
+_CHROME_TAGS = {"nav", "header", "footer", "aside"}
+_LATEST_HEADING = re.compile(r"^\s*(?:latest|newest|recent|most recent)\s+(?:news?|articles?|posts?|items?)\b|^\s*tin\s+m[ớo]i", re.I)
+_DATE_LABEL = re.compile(r"\b(?:published|posted|updated|date|ng[àa]y\s+đăng)\b\s*(?:on|at|:)?", re.I)
+_SITE_WORDS = re.compile(r"portal|province|provincial|hung\s*yen|cổng|gov\.vn|\.com|website", re.I)
+_TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
+
+
+def complete(root: etree._Element, parts: PageParts) -> None:
+    """Fill whatever the known layout (if any) did not find."""
+    if parts.related_box is None:
+        parts.related_box = find_latest_box(root)
+    if parts.title is None:
+        _find_title(root, parts)
+    if parts.published_on is None:
+        _find_date(root, parts)
+    if parts.body is None:
+        parts.body = densest_block(root, avoid=parts.related_box)
+        if parts.body is not None:
+            for el in elements(parts.body):
+                if el is not parts.body and (is_chrome(el) or el is parts.related_box):
+                    parts.chrome.add(el)
+
+
+def is_chrome(el: etree._Element) -> bool:
+    if not isinstance(el.tag, str):
+        return False
+    if el.tag.lower() in _CHROME_TAGS:
+        # HTML5 <article><header><h1>: a header inside the article is content.
+        return el.tag.lower() in ("nav", "aside") or not any(a.tag in ("article", "main") for a in el.iterancestors())
+    names = f"{el.get('class') or ''} {el.get('id') or ''}"
+    return bool(names.strip()) and bool(_CHROME_TOKENS.search(names))
+
+
+def _in_chrome(el: etree._Element, stop: etree._Element | None = None) -> bool:
+    node = el
+    while node is not None and node is not stop:
+        if is_chrome(node):
+            return True
+        node = node.getparent()
+    return False
+
+
+# ---------------------------------------------------------------- title
+
+
+def page_title(root: etree._Element) -> str | None:
+    """<title> without the site name (`To step up ... - Hung Yen Portal`)."""
+    el = root.find(".//title")
+    text = clean(el.text_content()) if el is not None else ""
+    if not text:
+        return None
+    pieces = _TITLE_SPLIT.split(text)
+    while len(pieces) > 1 and _SITE_WORDS.search(pieces[-1]):
+        pieces.pop()
+    while len(pieces) > 1 and _SITE_WORDS.search(pieces[0]) and not _SITE_WORDS.search(pieces[-1]):
+        pieces.pop(0)
+    title = " - ".join(pieces)
+    if len(pieces) == 1 and len(title.split()) <= 4 and _SITE_WORDS.search(title):
+        return None  # only the site's name ("Portal", "Hung Yen Province")
+    return title or None
+
+
+def _same(a: str, b: str) -> bool:
+    a, b = a.casefold().rstrip(". "), b.casefold().rstrip(". ")
+    return a == b or (len(b) > 20 and a.startswith(b.rstrip("…."))) or (len(a) > 20 and b.startswith(a))
+
+
+def _find_title(root: etree._Element, parts: PageParts) -> None:
+    og = meta(root, "og:title", "twitter:title", "title", "dc.title")
+    from_title = page_title(root)
+    headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h)]
+    for wanted in (og, from_title):
+        if not wanted:
+            continue
+        for heading in headings:
+            text = text_of(heading)
+            if text and _same(text, wanted):
+                parts.title, parts.title_element = text, heading
+                return
+    if og or from_title:
+        parts.title = og or from_title
+        return
+    for heading in headings:
+        text = text_of(heading)
+        if text and heading.tag == "h1":
+            parts.title, parts.title_element = text, heading
+            return
+    if headings:
+        parts.title, parts.title_element = text_of(headings[0]) or None, headings[0]
+
+
+# ---------------------------------------------------------------- date
+
+
+def _find_date(root: etree._Element, parts: PageParts) -> None:
+    start = parts.title_element
+    if start is not None:
+        # The date sits just after the title in reading order.
+        for count, el in enumerate(_following(root, start)):
+            if count > 40:
+                break
+            if el is parts.related_box or _in_chrome(el):
+                continue
+            if _take_date(el, parts, near_title=True):
+                return
+    meta_value = meta(
+        root, "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "dc.date", "date"
+    )
+    if meta_value:
+        day, moment = parse_iso_datetime(meta_value)
+        if day is None:
+            day, moment = parse_date(meta_value), parse_stamp(meta_value)
+        if day is not None:
+            parts.published_on, parts.published_at = day, moment
+            return
+    for el in elements(root):
+        if el.tag in SKIP_TAGS or el is parts.related_box or _in_chrome(el):
+            continue
+        if _take_date(el, parts, near_title=False):
+            return
+
+
+def _following(root: etree._Element, start: etree._Element):
+    seen = False
+    for el in elements(root):
+        if el is start:
+            seen = True
+            continue
+        if seen:
+            yield el
+
+
+def _take_date(el: etree._Element, parts: PageParts, near_title: bool) -> bool:
+    if el.tag == "time":
+        day, moment = parse_iso_datetime(el.get("datetime"))
+        if day is None:
+            day, moment = parse_date(text_of(el)), parse_stamp(text_of(el))
+        if day is not None and not _inside(el, parts.related_box):
+            parts.published_on, parts.published_at, parts.date_element = day, moment, el
+            return True
+        return False
+    own = clean((el.text or "") + " ".join((c.tail or "") for c in el))
+    text = own if own else ""
+    if not text or len(text) > 120:
+        return False
+    labelled = _DATE_LABEL.search(text)
+    if not (labelled or near_title):
+        return False
+    rest = text[labelled.end():] if labelled else text
+    day = parse_date(rest)
+    if day is None or (not labelled and len(text) > 40):
+        return False
+    parts.published_on, parts.published_at, parts.date_element = day, parse_stamp(rest), el
+    return True
+
+
+def _inside(el: etree._Element, box: etree._Element | None) -> bool:
+    if box is None:
+        return False
+    node = el
+    while node is not None:
+        if node is box:
+            return True
+        node = node.getparent()
+    return False
+
+
+# ---------------------------------------------------------------- latest box
+
+
+def find_latest_box(root: etree._Element) -> etree._Element | None:
+    """The container of the "Latest new" links, found by its heading."""
+    for el in elements(root):
+        if el.tag in SKIP_TAGS or el.tag == "a":
+            continue
+        own = clean(el.text or "")
+        if not own or len(own) > 40 or not _LATEST_HEADING.match(own):
+            continue
+        box = el
+        for _ in range(4):
+            box = box.getparent()
+            if box is None:
+                break
+            if any(is_article_url(a.get("href") or "") for a in box.iter("a")):
+                return box
+    return None
+
+
+# ---------------------------------------------------------------- body
+
+
+def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> etree._Element | None:
+    """The tightest element holding most of the page's non-link, non-chrome text."""
+    body = root.find("body")
+    if body is None:
+        body = root
+    totals: dict[etree._Element, int] = {}
+    walker = etree.iterwalk(body, events=("start", "end"))
+    for event, el in walker:
+        if not isinstance(el.tag, str):
+            continue
+        if event == "start":
+            if el.tag in SKIP_TAGS or el.tag == "a" or el is avoid or is_chrome(el):
+                walker.skip_subtree()
+                totals[el] = 0
+            else:
+                totals[el] = len((el.text or "").strip())
+            continue
+        parent = el.getparent()
+        if parent is not None and parent in totals:
+            totals[parent] += totals.get(el, 0) + len((el.tail or "").strip())
+    best = body
+    if not totals.get(best):
+        return None
+    while True:
+        children = [c for c in best if isinstance(c.tag, str) and c.tag in BLOCK_TAGS | {"font", "span", "form"}]
+        if not children:
+            break
+        top = max(children, key=lambda c: totals.get(c, 0))
+        if totals.get(top, 0) >= 0.6 * totals[best]:
+            best = top
+        else:
+            break
+    return best

@@ -1,0 +1,51 @@
+"""Text clean-up shared by every module: one place decides what "the same text" means."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# Typographic variants the portal's editors paste from Word; folding them keeps
+# "People’s Committee" and "People's Committee" one value in the warehouse.
+_TRANSLATE = str.maketrans(
+    {
+        "\u2018": "'",
+        "\u2019": "'",
+        "\u201a": "'",
+        "\u2032": "'",
+        "\u201c": '"',
+        "\u201d": '"',
+        "\u201e": '"',
+        "\u00a0": " ",
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u2009": " ",
+        "\u200a": " ",
+        "\u3000": " ",
+        "\u00ad": None,  # soft hyphen
+        "\u200b": None,  # zero-width space / joiners
+        "\u200c": None,
+        "\u200d": None,
+        "\ufeff": None,
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\ufffd": " ",  # undecodable bytes: never let them glue words together
+    }
+)
+_SPACES = re.compile(r"\s+")
+
+
+def clean(text: str | None) -> str:
+    """NFC, straight quotes, no nbsp/zero-width characters, single spaces, stripped."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    return _SPACES.sub(" ", text).strip()
+
+
+def fold_ascii(text: str) -> str:
+    """Vietnamese letters to ASCII (Đ→D, Ơ→O, ...), everything else unchanged."""
+    text = text.replace("Đ", "D").replace("đ", "d")
+    decomposed = unicodedata.normalize("NFD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))

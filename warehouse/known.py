@@ -1,0 +1,47 @@
+"""What the warehouse already knows, for the crawler's skip decisions.
+
+Read from the published snapshot so a crawl never waits on (or blocks) the loader.
+"""
+
+from __future__ import annotations
+
+from ingest.config import Settings
+from ingest.landing import KnownArticle
+from warehouse.db import connect, rows
+
+_ISO = "strftime(timezone('Asia/Ho_Chi_Minh', {col}), '%Y-%m-%dT%H:%M:%S+07:00')"
+
+KNOWN_SQL = f"""
+WITH fetched AS (
+    SELECT article_id,
+           max(last_fetched_at) AS last_fetched_at,
+           arg_max(kind, last_fetched_at) AS last_kind
+    FROM raw_pages WHERE article_id IS NOT NULL AND kind IN ('article', 'gone')
+    GROUP BY article_id
+), ids AS (
+    SELECT article_id FROM listings UNION SELECT article_id FROM articles
+    UNION SELECT article_id FROM fetched
+)
+SELECT ids.article_id,
+       l.title,
+       {_ISO.format(col='l.listed_at')},
+       {_ISO.format(col='f.last_fetched_at')},
+       coalesce(a.withdrawn_at IS NOT NULL, f.last_kind = 'gone', false)
+FROM ids
+LEFT JOIN listings l USING (article_id)
+LEFT JOIN articles a USING (article_id)
+LEFT JOIN fetched f USING (article_id)
+"""
+
+
+def known_articles(settings: Settings) -> dict[str, KnownArticle]:
+    """article_id -> KnownArticle; empty when no snapshot has been published yet."""
+    path = settings.snapshot_path
+    if not path.exists():
+        return {}
+    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    try:
+        found = rows(con, KNOWN_SQL)
+    finally:
+        con.close()
+    return {r[0]: KnownArticle(r[0], r[1], r[2], r[3], bool(r[4])) for r in found}

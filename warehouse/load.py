@@ -1,0 +1,196 @@
+"""Landing area -> warehouse: one transaction per batch, idempotent, all-or-nothing.
+
+A batch is recorded in `landing_batches` in the same transaction as its rows,
+so a batch loaded twice (a crash between COMMIT and `mark_loaded`, a re-run)
+is skipped, and a process killed mid-batch leaves the file as before it.
+"""
+
+from __future__ import annotations
+
+import json
+import zlib
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+
+import duckdb
+
+from ingest.config import Settings
+from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from warehouse.apply import ApplyCounts, parse_all, write_outcomes
+from warehouse.db import connect, scalar, stage, transaction
+from warehouse.parsing import Fetch, Parser
+
+RAW_COLUMNS = [
+    ("url", "VARCHAR"),
+    ("content_sha256", "VARCHAR"),
+    ("article_id", "VARCHAR"),
+    ("kind", "VARCHAR"),
+    ("fetched_at", "TIMESTAMPTZ"),
+    ("last_fetched_at", "TIMESTAMPTZ"),
+    ("http_status", "INTEGER"),
+    ("headers", "VARCHAR"),
+    ("requested_url", "VARCHAR"),
+    ("list_page", "INTEGER"),
+    ("body_codec", "VARCHAR"),
+    ("body_size", "INTEGER"),
+    ("body", "BLOB"),
+    ("batch_id", "VARCHAR"),
+    ("run_id", "VARCHAR"),
+]
+
+
+@dataclass
+class LoadSummary:
+    batches: int = 0  # batches loaded by this call
+    pages: int = 0
+    new_articles: int = 0
+    changed_articles: int = 0
+    unchanged: int = 0
+    quarantined: int = 0
+    withdrawn: int = 0
+    article_ids: list[str] = field(default_factory=list)  # new or changed
+    run_ids: list[str] = field(default_factory=list)
+    skipped_batches: int = 0  # already loaded earlier (only retired from pending/)
+    unreadable: list[str] = field(default_factory=list)  # pending files that could not be read
+
+
+def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSummary:
+    """Load every pending landing batch, oldest first; retire each once committed."""
+    parser = parser or Parser()
+    landing = Landing(settings.landing)
+    summary = LoadSummary()
+    batches = _readable_batches(landing, summary)
+    if not batches:
+        return summary
+    ids: set[str] = set()
+    con = connect(settings)
+    try:
+        for batch in batches:
+            counts = load_batch(con, batch, parser)
+            if counts is None:
+                summary.skipped_batches += 1
+            else:
+                _add(summary, counts)
+                ids |= counts.article_ids
+            if batch.run.run_id not in summary.run_ids:
+                summary.run_ids.append(batch.run.run_id)
+            landing.mark_loaded(batch)
+    finally:
+        con.close()
+    summary.article_ids = sorted(ids)
+    return summary
+
+
+def _readable_batches(landing: Landing, summary: LoadSummary) -> list[Batch]:
+    if not landing.pending.exists():
+        return []
+    batches = []
+    for path in sorted(landing.pending.glob("*.jsonl.gz")):
+        try:
+            batches.append(landing.read_batch(path))
+        except (OSError, ValueError, TypeError) as exc:
+            summary.unreadable.append(f"{path.name}: {exc}")
+    return batches
+
+
+def _add(summary: LoadSummary, counts: ApplyCounts) -> None:
+    summary.batches += 1
+    for name in ("pages", "new_articles", "changed_articles", "unchanged", "quarantined", "withdrawn"):
+        setattr(summary, name, getattr(summary, name) + getattr(counts, name))
+
+
+def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> ApplyCounts | None:
+    """Load one batch in one transaction; None when it was loaded before."""
+    pages = list(batch.pages())  # read (and parse) before BEGIN: a bad file fails early
+    fetches = [to_fetch(p) for p in pages]
+    outcomes = parse_all(parser, fetches)
+    with transaction(con):
+        if scalar(con, "SELECT count(*) FROM landing_batches WHERE batch_id = ?", [batch.batch_id]):
+            return None
+        insert_raw_pages(con, pages, fetches, batch)
+        counts = write_outcomes(con, outcomes, parser.version)
+        merge_run(con, batch.run, counts)
+        con.execute(
+            "INSERT INTO landing_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [batch.batch_id, batch.run.run_id, datetime.now(UTC), counts.pages, counts.new_articles,
+             counts.changed_articles, counts.quarantined, counts.withdrawn],
+        )
+    return counts
+
+
+def to_fetch(page: FetchedPage) -> Fetch:
+    return Fetch(
+        kind=page.kind,
+        url=page.url,
+        article_id=str(page.article_id) if page.article_id else None,
+        fetched_at=datetime.fromisoformat(page.fetched_at),
+        body=page.body,
+        raw_sha256=page.content_sha256,
+    )
+
+
+def insert_raw_pages(con, pages: list[FetchedPage], fetches: list[Fetch], batch: Batch) -> int:
+    """Store bodies zlib-compressed; the same (url, bytes) is one row whose fetch span grows."""
+    by_key: dict[tuple[str, str], list] = {}
+    for page, fetch in zip(pages, fetches, strict=True):
+        key = (fetch.url, fetch.raw_sha256)
+        row = by_key.get(key)
+        if row is not None:
+            row[4] = min(row[4], fetch.fetched_at)
+            row[5] = max(row[5], fetch.fetched_at)
+            continue
+        by_key[key] = [
+            fetch.url, fetch.raw_sha256, fetch.article_id, fetch.kind, fetch.fetched_at, fetch.fetched_at,
+            page.http_status, json.dumps(page.headers or {}, sort_keys=True), page.requested_url, page.page,
+            "zlib", len(page.body), zlib.compress(page.body, 6), batch.batch_id, batch.run.run_id,
+        ]
+    if not by_key:
+        return 0
+    stage(con, "s_raw", RAW_COLUMNS, [tuple(r) for r in by_key.values()])
+    names = ", ".join(n for n, _ in RAW_COLUMNS)
+    con.execute(
+        f"INSERT INTO raw_pages ({names}) SELECT * FROM s_raw"
+        " ON CONFLICT (url, content_sha256) DO UPDATE SET"
+        " fetched_at = least(raw_pages.fetched_at, excluded.fetched_at),"
+        " last_fetched_at = greatest(raw_pages.last_fetched_at, excluded.last_fetched_at)"
+    )
+    return len(by_key)
+
+
+_STATUS_ORDER = "['ok', 'partial', 'failed']"
+
+
+def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
+    """Add this batch's counts to its run (several batches may share a run_id)."""
+    finished = datetime.fromisoformat(run.finished_at) if run.finished_at else None
+    worse = (
+        f"list_position({_STATUS_ORDER}, excluded.status) > list_position({_STATUS_ORDER}, runs.status)"
+    )
+    con.execute(
+        "INSERT INTO runs (run_id, kind, started_at, finished_at, status, requests, not_modified,"
+        " new_articles, changed_articles, failed, quarantined, withdrawn, unchanged, pages_loaded,"
+        " batches, errors, loaded_at)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?)"
+        " ON CONFLICT (run_id) DO UPDATE SET"
+        " started_at = least(runs.started_at, excluded.started_at),"
+        " finished_at = greatest(runs.finished_at, excluded.finished_at),"
+        f" status = CASE WHEN {worse} THEN excluded.status ELSE runs.status END,"
+        " requests = runs.requests + excluded.requests,"
+        " not_modified = runs.not_modified + excluded.not_modified,"
+        " new_articles = runs.new_articles + excluded.new_articles,"
+        " changed_articles = runs.changed_articles + excluded.changed_articles,"
+        " failed = runs.failed + excluded.failed,"
+        " quarantined = runs.quarantined + excluded.quarantined,"
+        " withdrawn = runs.withdrawn + excluded.withdrawn,"
+        " unchanged = runs.unchanged + excluded.unchanged,"
+        " pages_loaded = runs.pages_loaded + excluded.pages_loaded,"
+        " batches = runs.batches + 1,"
+        " errors = list_concat(runs.errors, excluded.errors),"
+        " loaded_at = excluded.loaded_at",
+        [
+            run.run_id, run.kind, datetime.fromisoformat(run.started_at), finished, run.status or "ok",
+            run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
+            run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
+            counts.pages, list(run.errors or []), datetime.now(UTC),
+        ],
+    )

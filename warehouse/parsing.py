@@ -1,0 +1,108 @@
+"""The warehouse's only door to `transforms/`: parse one stored page into an outcome.
+
+Loads and reparses both go through `parse_fetch`, so a fresh crawl and a
+reparse of the same pages cannot disagree. Tests swap `Parser` for a fake one.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+
+@dataclass
+class Fetch:
+    """One stored fetch of a page, as the loader or a reparse sees it."""
+
+    kind: str  # article | list | gone
+    url: str
+    article_id: str | None
+    fetched_at: datetime
+    body: bytes
+    raw_sha256: str
+
+
+@dataclass
+class ParsedArticle:
+    fetch: Fetch
+    article_id: str
+    record: dict
+    content_sha256: str
+
+
+@dataclass
+class ParsedListing:
+    fetch: Fetch
+    items: list[dict]
+
+
+@dataclass
+class ParseFailure:
+    fetch: Fetch
+    error: str
+
+
+class Parser:
+    """The current parser (transforms), looked up at call time so it can be swapped."""
+
+    @property
+    def version(self) -> str:
+        import transforms
+
+        return str(transforms.PARSER_VERSION)
+
+    def parse_article(self, body: bytes, url: str) -> dict:
+        import transforms
+
+        return transforms.parse_article(body, url)
+
+    def parse_listing(self, body: bytes, url: str) -> dict:
+        import transforms
+
+        return transforms.parse_listing(body, url)
+
+    def content_hash(self, record: dict) -> str:
+        import transforms
+
+        fn = getattr(transforms, "content_hash", None)
+        return fn(record) if fn else fallback_content_hash(record)
+
+    def sanity_errors(self, record: dict) -> list[str]:
+        import transforms
+
+        fn = getattr(transforms, "sanity_errors", None)
+        return list(fn(record)) if fn else []
+
+
+# Parts of a record that change without the article changing: where we found
+# it, which parser read it, and the "Latest new" box that moves every day.
+VOLATILE_KEYS = ("url", "parser_version", "warnings", "related")
+
+
+def fallback_content_hash(record: dict) -> str:
+    stable = {k: v for k, v in record.items() if k not in VOLATILE_KEYS}
+    blob = json.dumps(stable, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def parse_fetch(parser: Parser, fetch: Fetch) -> ParsedArticle | ParsedListing | ParseFailure | None:
+    """Parse one fetch; None for kinds that carry no content (gone)."""
+    if fetch.kind == "gone":
+        return None
+    try:
+        if fetch.kind == "list":
+            listing = parser.parse_listing(fetch.body, fetch.url)
+            return ParsedListing(fetch, [i for i in listing.get("items") or [] if i.get("article_id")])
+        record = parser.parse_article(fetch.body, fetch.url)
+        problems = parser.sanity_errors(record)
+        article_id = fetch.article_id or record.get("article_id")
+        if not article_id:
+            problems = ["no article id", *problems]
+        if problems:
+            return ParseFailure(fetch, "; ".join(problems))
+        return ParsedArticle(fetch, str(article_id), record, parser.content_hash(record))
+    except Exception as exc:  # any parser crash quarantines the page, never the batch
+        message = str(exc).splitlines()[0] if str(exc) else ""
+        return ParseFailure(fetch, f"{type(exc).__name__}: {message}".rstrip(": "))

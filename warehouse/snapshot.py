@@ -1,0 +1,64 @@
+"""The published read-only copy analysts, `portal-ingest sql` and the crawler open.
+
+Written beside the target and renamed into place: a reader holding the old
+file keeps its consistent view (the old inode), new readers get the new one,
+and nobody ever holds a lock on the live file the loader writes.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+
+from ingest.config import Settings
+from warehouse.db import connect, scalar
+
+
+def _quote(path: Path) -> str:
+    # ATTACH takes no parameters; the path comes from our Settings, not from input.
+    return "'" + str(path).replace("'", "''") + "'"
+
+
+def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None = None) -> Path:
+    """Copy the warehouse to `settings.snapshot_path` atomically; returns that path.
+
+    Pass the writer's open connection to publish without reopening the file.
+    """
+    target = Path(settings.snapshot_path)
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
+    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+        leftover.unlink(missing_ok=True)
+    own = con is None
+    con = con or connect(settings)
+    try:
+        source = scalar(con, "SELECT current_database()")
+        con.execute(f"ATTACH {_quote(tmp)} AS portal_snapshot_tmp")
+        try:
+            con.execute(f'COPY FROM DATABASE "{source}" TO portal_snapshot_tmp')
+            con.execute("CHECKPOINT portal_snapshot_tmp")
+        finally:
+            con.execute("DETACH portal_snapshot_tmp")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        if own:
+            con.close()
+    with open(tmp, "rb") as fh:
+        os.fsync(fh.fileno())
+    os.replace(tmp, target)
+    _fsync_dir(target.parent)
+    return target
+
+
+def _fsync_dir(directory: Path) -> None:
+    try:
+        fd = os.open(directory, os.O_RDONLY)
+    except OSError:
+        return
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)

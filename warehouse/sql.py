@@ -1,0 +1,211 @@
+"""Read-only SQL for analysts on the published snapshot (`portal-ingest sql`).
+
+Only reading statements run: anything else is refused before it reaches
+DuckDB (a read-only file would still let ATTACH or COPY write elsewhere).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import os
+import sys
+from collections.abc import Sequence
+from datetime import date, datetime, time
+from decimal import Decimal
+from pathlib import Path
+from typing import TextIO
+
+import duckdb
+
+from ingest.config import Settings
+from warehouse.db import connect
+from warehouse.errors import QueryFailed, ReadOnlyQuery, WarehouseMissing
+
+FORMATS = ("table", "csv", "json", "markdown")
+READING = {
+    duckdb.StatementType.SELECT,
+    duckdb.StatementType.EXPLAIN,
+}
+
+
+def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
+    path = Path(settings.snapshot_path)
+    if not path.exists():
+        raise WarehouseMissing(f"no snapshot at {path}; run a load first")
+    return connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+
+
+def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
+    try:
+        statements = con.extract_statements(query)
+    except duckdb.Error as exc:
+        raise QueryFailed(_one_line(exc)) from None
+    if not statements:
+        raise QueryFailed("empty query")
+    for statement in statements:
+        if statement.type not in READING:
+            kind = statement.type.name
+            raise ReadOnlyQuery(f"refused: {kind} statement; the warehouse is read-only here (SELECT only)")
+
+
+def execute(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None) -> tuple[list[str], list[tuple]]:
+    check_read_only(con, query)
+    try:
+        result = con.execute(query, params or [])
+        names = [d[0] for d in result.description or []]
+        return names, result.fetchall()
+    except duckdb.Error as exc:
+        if "read-only" in str(exc):
+            raise ReadOnlyQuery(f"refused: {_one_line(exc)}") from None
+        raise QueryFailed(_one_line(exc)) from None
+
+
+def run_sql(settings: Settings, query: str, fmt: str = "table", params: Sequence | None = None) -> str:
+    """Run one read-only query on the snapshot and return it formatted."""
+    if fmt not in FORMATS:
+        raise QueryFailed(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    con = open_snapshot(settings)
+    try:
+        names, data = execute(con, query, params)
+    finally:
+        con.close()
+    return format_rows(names, data, fmt)
+
+
+def _one_line(exc: Exception) -> str:
+    return " ".join(str(exc).split())
+
+
+# ---- output ------------------------------------------------------------------
+
+
+def _plain(value):
+    if value is None:
+        return None
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return float(value)
+    if isinstance(value, bytes | bytearray | memoryview):
+        return f"<{len(bytes(value))} bytes>"
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return value
+
+
+def _cell(value) -> str:
+    value = _plain(value)
+    if value is None:
+        return "NULL"
+    if isinstance(value, list | dict):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value)
+
+
+def format_rows(names: list[str], data: list[tuple], fmt: str = "table") -> str:
+    if fmt == "json":
+        return json.dumps([dict(zip(names, (_plain(v) for v in row), strict=True)) for row in data],
+                          ensure_ascii=False, indent=2)
+    if fmt == "csv":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(names)
+        writer.writerows([["" if v is None else _cell(v) for v in row] for row in data])
+        return buf.getvalue().rstrip("\n")
+    cells = [[_cell(v).replace("\n", " ") for v in row] for row in data]
+    numeric = [all(isinstance(row[i], int | float | Decimal) or row[i] is None for row in data) and bool(data)
+               for i in range(len(names))]
+    if fmt == "markdown":
+        esc = [[c.replace("|", "\\|") for c in row] for row in cells]
+        lines = ["| " + " | ".join(names) + " |",
+                 "| " + " | ".join("---:" if numeric[i] else "---" for i in range(len(names))) + " |"]
+        lines += ["| " + " | ".join(row) + " |" for row in esc]
+        return "\n".join(lines)
+    widths = [max([len(n)] + [len(row[i]) for row in cells]) for i, n in enumerate(names)]
+
+    def line(values: list[str]) -> str:
+        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
+                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+
+    out = [line(names), "  ".join("-" * w for w in widths)]
+    out += [line(row) for row in cells]
+    out.append(f"({len(data)} row{'s' if len(data) != 1 else ''})")
+    return "\n".join(out)
+
+
+# ---- interactive shell --------------------------------------------------------------
+
+
+def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
+                      fmt: str = "table") -> int:
+    """A small REPL: queries end with `;`; `.quit`, `.tables`, `.format FMT`.
+
+    It reopens the snapshot when a load has published a new one, so a session
+    stays usable (and current) across loads.
+    """
+    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    interactive = hasattr(stdin, "isatty") and stdin.isatty()
+    session = _Session(settings)
+    buffer: list[str] = []
+    try:
+        while True:
+            if interactive:
+                stdout.write("...> " if buffer else "sql> ")
+                stdout.flush()
+            line = stdin.readline()
+            if not line:
+                break
+            stripped = line.strip()
+            if not buffer and stripped.startswith("."):
+                command, _, arg = stripped.partition(" ")
+                if command in (".quit", ".exit"):
+                    break
+                if command == ".tables":
+                    stdout.write(session.run("SELECT table_name, table_type FROM information_schema.tables"
+                                             " ORDER BY table_name", fmt) + "\n")
+                elif command == ".format" and arg.strip() in FORMATS:
+                    fmt = arg.strip()
+                else:
+                    stdout.write("commands: .tables  .format table|csv|json|markdown  .quit\n")
+                continue
+            buffer.append(line)
+            if stripped.endswith(";"):
+                query, buffer = "".join(buffer), []
+                stdout.write(session.run(query, fmt) + "\n")
+                stdout.flush()
+    finally:
+        session.close()
+    return 0
+
+
+class _Session:
+    def __init__(self, settings: Settings):
+        self.settings = settings
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.identity: tuple[int, int] | None = None
+
+    def _current(self) -> duckdb.DuckDBPyConnection:
+        path = Path(self.settings.snapshot_path)
+        st = os.stat(path) if path.exists() else None
+        identity = (st.st_ino, st.st_mtime_ns) if st else None
+        if self.con is None or (identity is not None and identity != self.identity):
+            self.close()
+            self.con = open_snapshot(self.settings)
+            self.identity = identity
+        return self.con
+
+    def run(self, query: str, fmt: str) -> str:
+        try:
+            names, data = execute(self._current(), query)
+        except (ReadOnlyQuery, QueryFailed, WarehouseMissing) as exc:
+            return f"Error: {exc}"
+        return format_rows(names, data, fmt)
+
+    def close(self) -> None:
+        if self.con is not None:
+            self.con.close()
+            self.con = None
