@@ -27,6 +27,7 @@ going 20 minutes after it was queued.
 from __future__ import annotations
 
 import os
+import sys
 from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import (
@@ -57,6 +58,30 @@ LIST_PAGE_1 = Asset(
     watchers=[
         AssetWatcher(name="portal_new_article_on_page_1", trigger=NewArticleTrigger(poll_interval=WATCH_INTERVAL_S))
     ],
+)
+
+
+
+def _in_airflow_dags_test() -> bool:
+    """`airflow dags test` runs a deserialized copy of the DAG whose deadline alerts never
+    got their database ids, and Airflow 3.3.2 then fails the finished run
+    (`DagRun.update_state` looks the alerts up by id: "'dict' object has no attribute 'hex'").
+    The alert is left out in that process only; the scheduler's DAG keeps it."""
+    words = [a for a in sys.argv[1:] if not a.startswith("-")]
+    return words[:2] == ["dags", "test"]
+
+
+OVERRUN_ALERT = DeadlineAlert(
+    reference=DeadlineReference.DAGRUN_QUEUED_AT,
+    interval=OVERRUN,
+    callback=AsyncCallback(
+        "portal_triggers.alerts.run_overran",
+        kwargs={
+            "dag_id": DAG_ID,
+            "limit": str(OVERRUN),
+            "runbook": "See the DAG docs: check the portal answers and the discover_and_fetch log.",
+        },
+    ),
 )
 
 # Network tasks only: the portal may be slow, rate-limit us or be down for a while.
@@ -90,18 +115,7 @@ NETWORK_RETRIES = {
             description="Read at most this many latest-news pages (empty = until only known articles are listed).",
         ),
     },
-    deadline=DeadlineAlert(
-        reference=DeadlineReference.DAGRUN_QUEUED_AT,
-        interval=OVERRUN,
-        callback=AsyncCallback(
-            "portal_triggers.alerts.run_overran",
-            kwargs={
-                "dag_id": DAG_ID,
-                "limit": str(OVERRUN),
-                "runbook": "See the DAG docs: check the portal answers and the discover_and_fetch log.",
-            },
-        ),
-    ),
+    deadline=None if _in_airflow_dags_test() else OVERRUN_ALERT,
     tags=["portal", "ingest", "network"],
     doc_md=__doc__,
 )

@@ -8,25 +8,25 @@ the loader adds them up (see `ingest.landing.RunRecord`).
 
 from __future__ import annotations
 
-from ingest.http import Counters, now_iso
-from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from collections.abc import Callable
 
-# Status of every batch but the last: the run is still going (or was killed).
-RUNNING = "running"
+from ingest.http import now_iso
+from ingest.landing import Batch, FetchedPage, Landing, RunRecord
 
 
 class LandingWriter:
     """Not thread-safe: fetch threads hand their pages to the run's main thread."""
 
-    def __init__(self, landing: Landing, *, run_id: str, kind: str, counters: Counters,
-                 batch_size: int):
+    def __init__(self, landing: Landing, *, run_id: str, kind: str,
+                 counts: Callable[[], dict[str, int]], batch_size: int):
         self.landing = landing
         self.run_id = run_id
         self.kind = kind
         self.started_at = now_iso()
         self.batch_size = max(1, batch_size)
-        self._counters = counters
-        self._counted = counters.snapshot()
+        # Cumulative counts of the run (requests, not_modified, failed).
+        self._counts = counts
+        self._counted = counts()
         self._pages: list[FetchedPage] = []
         self._articles = 0
         self._errors: list[str] = []
@@ -44,12 +44,16 @@ class LandingWriter:
     def note_error(self, message: str) -> None:
         self._errors.append(message)
 
-    def flush(self, *, status: str = RUNNING, final: bool = False) -> Batch | None:
+    def flush(self, *, status: str | None = None, final: bool = False) -> Batch | None:
         """Write what is queued. A final flush always writes (a run with nothing
-        new still leaves its run record for the loader)."""
+        new still leaves its run record for the loader). The loader keeps the worst
+        status of a run's batches, so a batch before the last says only whether it
+        saw errors ("ok" or "partial"); finished_at is set on the last one."""
         if not self._pages and not self._errors and not final:
             return None
-        now = self._counters.snapshot()
+        if status is None:
+            status = "partial" if self._errors else "ok"
+        now = self._counts()
         delta = {k: now[k] - self._counted[k] for k in ("requests", "not_modified", "failed")}
         self._counted = now
         record = RunRecord(

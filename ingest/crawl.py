@@ -90,7 +90,7 @@ def crawl_latest(
                 # A recheck alone does not mean older pages changed (list order is
                 # not strict, but an unchanged page says the rest is old news).
                 anything_new = anything_new or reason != "recheck"
-                run.fetch(entry, reason, number)
+                run.fetch(entry, reason, listing)
             run.page_done = number
             if not anything_new and not initial_load:
                 break
@@ -144,7 +144,7 @@ def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownAr
             continue
         if not window.admits(entry):
             continue
-        run.fetch(entry, "new", listing.page)
+        run.fetch(entry, "new", listing)
         taken.append(entry)
     return taken
 
@@ -193,6 +193,7 @@ def backfill(
     channel: int | None = None,
     progress: bool = True,
     run_id: str | None = None,
+    run_kind: str = "backfill",
     client: PortalClient | None = None,
     landing: Landing | None = None,
 ) -> CrawlResult:
@@ -212,7 +213,7 @@ def backfill(
                                  since=since, until=until)
     cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
     window = _DateWindow(since, until)
-    run = _start(settings, known, run_id, "backfill", client, landing)
+    run = _start(settings, known, run_id, run_kind, client, landing)
 
     total = (to_page - first + 1) if to_page else None
     bar = tqdm(total=total, initial=cursor.next_page - first, unit="page", desc="backfill",
@@ -308,5 +309,5 @@ def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
             return
         for entry in listing.entries[:shift]:
             if not run.is_handled(entry.article_id) and entry.article_id not in known:
-                run.fetch(entry, "new", number)
+                run.fetch(entry, "new", listing)
         shift -= len(listing.entries)

@@ -167,14 +167,18 @@ class PortalClient:
         return session
 
     # -- public ------------------------------------------------------------------
-    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None) -> Response:
+    def get(self, url: str, *, etag: str | None = None, last_modified: str | None = None,
+            conditional: bool = True) -> Response:
         """Fetch one portal page. Conditional when a validator is given or was seen
-        earlier by this client; a 304 comes back as a Response with an empty body."""
+        earlier by this client (unless `conditional` is False: a caller that needs
+        the body, like a list page read twice); a 304 comes back with an empty body."""
         requested = canonicalise(url, self.base_url)
         try:
             self._check_target(requested, redirect=False)
             self._check_robots(requested)
             known_etag, known_lm = self._validators.get(requested, (None, None))
+            if not conditional:
+                etag = last_modified = known_etag = known_lm = None
             headers = {}
             if etag or known_etag:
                 headers["If-None-Match"] = etag or known_etag

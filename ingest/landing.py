@@ -27,7 +27,6 @@ from pathlib import Path
 @dataclass
 class FetchedPage:
     kind: str  # "article" | "list" | "gone" (a known article now answers 404/410)
-    #          | "not_modified" (a recheck answered 304: body empty, the stored copy stands)
     url: str  # canonical URL
     article_id: str | None
     fetched_at: str  # ISO 8601 with offset

@@ -34,6 +34,7 @@ class ListPage:
     entries: list[ListEntry]
     next_page: str | None
     stored: FetchedPage
+    kept: bool = False  # already handed to the landing area
 
 
 def _parse_listing(html: str, url: str) -> dict:
@@ -60,7 +61,8 @@ def decode(response: Response) -> str:
 
 def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
     """Fetch and parse one list page. Raises the client's typed errors."""
-    response = client.get(url)
+    # Unconditional: a 304 would leave us without the entries to read.
+    response = client.get(url, conditional=False)
     stored = FetchedPage(
         kind="list",
         url=response.url,
@@ -143,10 +145,11 @@ def decide(entry: ListEntry, known: Mapping[str, KnownArticle], now: datetime,
            recheck_days: float) -> str | None:
     """Why to fetch an entry: "new", "changed", "recheck", or None to leave it."""
     k = known.get(entry.article_id)
-    if k is None or k.withdrawn:
-        return "new" if k is None else "changed"  # a withdrawn article listed again is back
+    if k is None:
+        return "new"
     if entry_changed(entry, k):
         return "changed"
-    if due_for_recheck(k, now, recheck_days):
+    if k.withdrawn or due_for_recheck(k, now, recheck_days):
+        # Withdrawn but listed: see whether it is back (or still gone).
         return "recheck"
     return None

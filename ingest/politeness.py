@@ -57,14 +57,43 @@ class RobotsRules:
         self._parser = RobotFileParser()
         self._parser.parse(text.splitlines())
         self._user_agent = user_agent
+        self._crawl_delay = self._parse_crawl_delay(text, user_agent)
 
     def allows(self, url: str) -> bool:
         return self._parser.can_fetch(self._user_agent, url)
 
     @property
     def crawl_delay(self) -> float:
-        delay = self._parser.crawl_delay(self._user_agent)
-        try:
-            return max(0.0, float(delay)) if delay is not None else 0.0
-        except (TypeError, ValueError):
-            return 0.0
+        return self._crawl_delay
+
+    @staticmethod
+    def _parse_crawl_delay(text: str, user_agent: str) -> float:
+        """Crawl-delay of the group naming us, else of `*`. Read here because
+        urllib.robotparser ignores fractional values ("Crawl-delay: 0.5")."""
+        token = user_agent.split("/")[0].strip().lower()
+        delays: dict[str, float] = {}
+        agents: list[str] = []
+        in_rules = False
+        for raw in text.splitlines():
+            line = raw.split("#", 1)[0].strip()
+            if ":" not in line:
+                continue
+            field, value = (part.strip() for part in line.split(":", 1))
+            field = field.lower()
+            if field == "user-agent":
+                if in_rules:  # a new group starts
+                    agents, in_rules = [], False
+                agents.append(value.lower())
+                continue
+            in_rules = True
+            if field == "crawl-delay":
+                try:
+                    delay = max(0.0, float(value))
+                except ValueError:
+                    continue
+                for agent in agents:
+                    delays.setdefault(agent, delay)
+        for agent, delay in delays.items():
+            if agent != "*" and agent in token:
+                return delay
+        return delays.get("*", 0.0)

@@ -17,12 +17,14 @@ from datetime import UTC, datetime
 
 from ingest.batches import LandingWriter, pending_article_ids
 from ingest.config import Settings
-from ingest.errors import IngestError
+from ingest.errors import FetchFailed, IngestError
 from ingest.http import PortalClient, Response
 from ingest.landing import FetchedPage, KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, read_list_page
 
 GONE_STATUSES = frozenset({404, 410})
+# A run against a failing server must not pile up errors without bound.
+MAX_ERRORS_KEPT = 200
 
 
 @dataclass
@@ -59,6 +61,9 @@ class _Outcome:
     page: int  # list page the entry was on
     stored: FetchedPage | None = None
     error: str | None = None
+    # The client gave up after its retries; worth one more try at the end of the run.
+    transient: bool = False
+    second_chance: bool = False
 
 
 class FetchRun:
@@ -73,14 +78,20 @@ class FetchRun:
         self._baseline = self.client.counters.snapshot()
         self._notes_seen = len(self.client.notes)
         self.result = CrawlResult(run_id=run_id or new_run_id(run_kind))
+        # Fetches given up on in this run (the runs table's `failed`).
+        self.failed = 0
+        self.errors_total = 0
         self.writer = LandingWriter(self.landing, run_id=self.result.run_id, kind=run_kind,
-                                    counters=self.client.counters,
+                                    counts=self._counts,
                                     batch_size=settings.landing_batch_size)
         # Fetched by an earlier run but not loaded yet: never fetched twice.
         self.pending = pending_article_ids(self.landing)
         # Taken care of in this run (drifted entries show up twice).
         self.seen: set[str] = set()
         self.now = datetime.now(UTC)
+        # Articles whose retries ran out, tried once more before the run ends
+        # (a server having a bad minute should not cost a letter).
+        self._deferred: list[_Outcome] = []
         self._pool = self.client.executor()
         self._inflight: deque[tuple[_Outcome, Future]] = deque()
         self._max_inflight = max(4, settings.concurrency * 4)
@@ -94,8 +105,13 @@ class FetchRun:
 
     # -- bookkeeping -----------------------------------------------------------------
     def error(self, message: str) -> None:
-        self.result.errors.append(message)
-        self.writer.note_error(message)
+        self.errors_total += 1
+        if self.errors_total <= MAX_ERRORS_KEPT:
+            self.result.errors.append(message)
+            self.writer.note_error(message)
+
+    def _counts(self) -> dict[str, int]:
+        return {**self.client.counters.snapshot(), "failed": self.failed}
 
     def is_handled(self, article_id: str) -> bool:
         return article_id in self.seen or article_id in self.pending
@@ -110,27 +126,38 @@ class FetchRun:
     def resume_page(self) -> int:
         """First list page not fully in the landing area (a backfill resumes there)."""
         pages = [o.page for o, _ in self._inflight] + self._dropped_pages
+        pages += [o.page for o in self._deferred]
         return min(pages + [self.page_done + 1])
 
     # -- list pages ------------------------------------------------------------------
     def read_list(self, url: str, page: int) -> ListPage | None:
         try:
-            listing = read_list_page(self.client, url, page)
+            try:
+                listing = read_list_page(self.client, url, page)
+            except FetchFailed:
+                # One more round of retries: the run cannot go on without this page.
+                listing = read_list_page(self.client, url, page)
         except IngestError as exc:
+            self.failed += 1
             self.error(f"list page {page}: {exc}")
             return None
         self.result.pages_read += 1
         if listing.stored.http_status != 200:
-            self.client.counters.add(failed=1)
+            self.failed += 1
             self.error(f"list page {page}: HTTP {listing.stored.http_status} {listing.url}")
             return None
-        self._store(listing.stored)
         return listing
 
     # -- articles --------------------------------------------------------------------
-    def fetch(self, entry: ListEntry, reason: str, page: int) -> None:
+    def fetch(self, entry: ListEntry, reason: str, listing: ListPage) -> None:
+        """Queue an article for fetching. Its list page goes to the landing area
+        first (once): a list page that led to no fetch is not stored, so a run with
+        nothing new writes nothing but its run record."""
+        if not listing.kept:
+            listing.kept = True
+            self._store(listing.stored)
         self.seen.add(entry.article_id)
-        outcome = _Outcome(entry, reason, page)
+        outcome = _Outcome(entry, reason, listing.page)
         self._inflight.append((outcome, self._pool.submit(self._fetch_article, outcome)))
         while len(self._inflight) > self._max_inflight:
             self._collect_one()
@@ -147,15 +174,15 @@ class FetchRun:
             )
         except IngestError as exc:
             outcome.error = f"article {entry.article_id}: {exc}"
+            outcome.transient = isinstance(exc, FetchFailed)
             return outcome
         if response.status in GONE_STATUSES and known is not None:
             outcome.stored = self._page("gone", entry, response)
         elif response.status == 304:
-            outcome.stored = self._page("not_modified", entry, response)
+            pass  # counted by the client; the stored copy stands, nothing to land
         elif response.status == 200:
             outcome.stored = self._page("article", entry, response)
         else:
-            self.client.counters.add(failed=1)
             outcome.error = f"article {entry.article_id}: HTTP {response.status} {response.url}"
         return outcome
 
@@ -177,7 +204,11 @@ class FetchRun:
         future.result()  # the worker catches IngestError; anything else is a bug: raise it
         article = outcome.entry.article_id
         if outcome.error:
-            self.error(outcome.error)
+            if outcome.transient and not outcome.second_chance:
+                self._deferred.append(outcome)
+            else:
+                self.failed += 1
+                self.error(outcome.error)
             return
         if outcome.stored is None:
             return
@@ -193,8 +224,15 @@ class FetchRun:
             self.on_article()
 
     def drain(self) -> None:
-        while self._inflight:
-            self._collect_one()
+        """Wait for every fetch, giving the ones that ran out of retries a second round."""
+        while self._inflight or self._deferred:
+            while self._inflight:
+                self._collect_one()
+            deferred, self._deferred = self._deferred, []
+            for outcome in deferred:
+                outcome.second_chance, outcome.error, outcome.transient = True, None, False
+                future = self._pool.submit(self._fetch_article, outcome)
+                self._inflight.append((outcome, future))
 
     # -- the end -----------------------------------------------------------------------
     def abort(self, reason: str) -> None:
@@ -206,7 +244,8 @@ class FetchRun:
                 kept.append((outcome, future))
             else:
                 self._dropped_pages.append(outcome.page)
-        self._inflight = kept
+        self._dropped_pages += [o.page for o in self._deferred]
+        self._inflight, self._deferred = kept, []
         self.drain()
         self.error(f"run interrupted: {reason}")
 
@@ -216,14 +255,19 @@ class FetchRun:
         for note in self.client.notes[self._notes_seen:]:
             self.error(note)
         r = self.result
-        if r.errors:
+        if self.errors_total > MAX_ERRORS_KEPT:
+            more = f"... and {self.errors_total - MAX_ERRORS_KEPT} more errors"
+            r.errors.append(more)
+            self.writer.note_error(more)
+        if self.errors_total:
             r.status = "failed" if r.pages_read == 0 and self.articles_stored == 0 else "partial"
         batch = self.writer.flush(status=r.status, final=True)
         if batch is not None:
             r.batches.append(batch.batch_id)
         now = self.client.counters.snapshot()
-        for name in ("requests", "not_modified", "failed", "retries"):
+        for name in ("requests", "not_modified", "retries"):
             setattr(r, name, now[name] - self._baseline[name])
+        r.failed = self.failed
         if self._own_client:
             self.client.close()
         return r

@@ -430,13 +430,41 @@ def reparse(settings: Settings, all: bool = False, *, publish: bool = True) -> d
     return summary
 
 
-def check_quality(settings: Settings) -> dict[str, Any]:
-    """Run the data-quality checks; raises `warehouse.errors.DataQualityError` with the numbers."""
+# Optional threshold overrides of the data-quality checks (environment, like the rest
+# of the configuration): e.g. a static archive or the replica has no article from the
+# last 14 days, so its deployment raises PORTAL_QC_MAX_DAYS_WITHOUT_NEW.
+QC_THRESHOLDS = {
+    "PORTAL_QC_MAX_QUARANTINE_SHARE": "max_quarantine_share",
+    "PORTAL_QC_MAX_MISSING_SHARE": "max_missing_share",
+    "PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "max_days_without_new",
+}
+
+
+def quality_thresholds() -> dict[str, float]:
+    """Threshold overrides from the environment (only those set)."""
+    import os
+
+    out: dict[str, float] = {}
+    for env, name in QC_THRESHOLDS.items():
+        raw = (os.environ.get(env) or "").strip()
+        if raw:
+            try:
+                out[name] = float(raw)
+            except ValueError:
+                raise ValueError(f"{env} must be a number, got {raw!r}") from None
+    return out
+
+
+def check_quality(settings: Settings, **thresholds: float) -> dict[str, Any]:
+    """Run the data-quality checks; raises `warehouse.errors.DataQualityError` naming every
+    failed check with its numbers. Thresholds: keyword arguments, else PORTAL_QC_* env."""
     from warehouse.checks import run_checks
 
-    report = run_checks(settings)
+    merged = {**quality_thresholds(), **thresholds}
+    report = _call(run_checks, settings, **merged)
     summary = _jsonable(report)
     if not isinstance(summary, dict):
         summary = {"result": summary}
-    log.info("quality checks passed: %s", summary)
+    for check in summary.get("checks") or []:
+        log.info("check %s: %s", check.get("name"), check.get("detail"))
     return summary

@@ -125,15 +125,22 @@ class Catalog:
         article = self.article(entry)
         if article.fixed_related is not None:
             return article.fixed_related
+        return [
+            RelatedLink(other.article_id, other.channel, cut_title(self.article(other).title), other.published_at)
+            for other in self._neighbours(entry)
+        ]
+
+    def related_ids(self, entry: Entry) -> list[int]:
+        """The ids of the box, without generating the neighbours' text."""
+        if entry.article_id == SEED_ID:
+            return [link.article_id for link in self.article(entry).fixed_related]
+        return [other.article_id for other in self._neighbours(entry)]
+
+    def _neighbours(self, entry: Entry) -> list[Entry]:
         with self._lock:
             end = bisect_right(self._time_keys, entry.published_at + timedelta(days=5))
             window = self._by_time[max(0, end - RELATED_SIZE - 1):end]
-        links = []
-        for other in reversed(window):
-            if other.article_id != entry.article_id and len(links) < RELATED_SIZE:
-                title = self.article(other).title
-                links.append(RelatedLink(other.article_id, other.channel, cut_title(title), other.published_at))
-        return links
+        return [other for other in reversed(window) if other.article_id != entry.article_id][:RELATED_SIZE]
 
     # -- live changes -----------------------------------------------------------
     def publish(self, count: int = 1, now: datetime | None = None) -> list[int]:

@@ -7,18 +7,17 @@ import signal
 import sys
 import threading
 
-from portal_replica import truth
 from portal_replica.catalog import Catalog
 from portal_replica.faults import FaultPlan
-from portal_replica.server import Pages, ReplicaServer, ReplicaState, run_live
+from portal_replica.server import ReplicaServer, ReplicaState, run_live, truth_lines
 
 DESCRIPTION = """\
 Serve the offline replica of the Hung Yen provincial portal (English edition) on
 127.0.0.1: the real seed letter (article 2718, channel 14) plus N generated articles,
 deterministic for a seed. Prints one line "replica serving http://HOST:PORT/
-(N articles, layout L, seed S)" once listening, where N counts every article served
-(the generated ones and the seed letter, plus, from 50 articles up, the eight
-neighbours of the seed letter are among the generated ones).
+(N articles, layout L, seed S)" once listening; N counts every article served, the
+--articles generated ones plus the seed letter. From 50 articles up, eight of the
+generated ones are the articles the seed letter's "Latest new" box links to.
 
 Test controls (loopback only, never faulted): /__replica__/publish?n=K,
 /__replica__/edit?id=ID, /__replica__/withdraw?id=ID,
@@ -92,7 +91,7 @@ def main(argv: list[str] | None = None, prog: str = "portal-replica") -> int:
         slow_seconds=args.slow_seconds,
     )
     if args.dump_truth:
-        return _dump_truth(state, args)
+        return _dump_truth(state, args, prog)
     try:
         server = ReplicaServer((args.host, args.port), state)
     except OSError as exc:
@@ -119,12 +118,8 @@ def _interrupt(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-def _dump_truth(state: ReplicaState, args: argparse.Namespace) -> int:
-    base = f"http://{args.host}:{args.port or 8765}"
-    pages = Pages(state)
-    lines = truth.json_lines(
-        truth.records(state.catalog, lambda entry, _: base + pages.article_path(entry, state.layout), state.layout)
-    )
+def _dump_truth(state: ReplicaState, args: argparse.Namespace, prog: str) -> int:
+    lines = truth_lines(state, f"http://{args.host}:{args.port or 8765}")
     if args.dump_truth == "-":
         sys.stdout.writelines(lines)
         sys.stdout.flush()
@@ -133,6 +128,6 @@ def _dump_truth(state: ReplicaState, args: argparse.Namespace) -> int:
         with open(args.dump_truth, "w", encoding="utf-8") as out:
             out.writelines(lines)
     except OSError as exc:
-        sys.stderr.write(f"error: cannot write {args.dump_truth}: {exc.strerror or exc}\n")
+        sys.stderr.write(f"{prog}: error: cannot write {args.dump_truth}: {exc.strerror or exc}\n")
         return 1
     return 0

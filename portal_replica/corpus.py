@@ -7,6 +7,7 @@ article, so the truth file and the served pages agree without sharing state.
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import date, datetime, timedelta
 from functools import lru_cache
@@ -58,17 +59,20 @@ def _sentence_case(text: str) -> str:
 def generate(seed: int, article_id: int, channel: int, kind: str, published_at: datetime, revision: int = 0) -> Article:
     """The article `article_id` as it reads at `revision` (0 = as first published)."""
     if article_id == SEED_ID:
-        return seed_article()
-    rng = random.Random(f"{seed}:article:{article_id}")
-    anchor = ANCHOR_BY_ID.get(article_id)
-    if anchor is not None or kind == "doc":
-        article = _document_article(rng, article_id, channel, published_at, anchor)
+        if revision == 0:
+            return seed_article()
+        article = copy.deepcopy(seed_article())
     else:
-        article = _news_article(rng, article_id, channel, published_at)
-    # Old pages come from the SharePoint era's encodings and editors.
-    legacy = random.Random(f"{seed}:legacy:{article_id}")
-    article.legacy_encoding = published_at.year <= 2014 and legacy.random() < 0.5
-    article.broken_markup = published_at.year <= 2016 and legacy.random() < 0.4
+        rng = random.Random(f"{seed}:article:{article_id}")
+        anchor = ANCHOR_BY_ID.get(article_id)
+        if anchor is not None or kind == "doc":
+            article = _document_article(rng, article_id, channel, published_at, anchor)
+        else:
+            article = _news_article(rng, article_id, channel, published_at)
+        # Old pages come from the SharePoint era's encodings and editors.
+        legacy = random.Random(f"{seed}:legacy:{article_id}")
+        article.legacy_encoding = published_at.year <= 2014 and legacy.random() < 0.5
+        article.broken_markup = published_at.year <= 2016 and legacy.random() < 0.4
     for rev in range(1, revision + 1):
         _edit(random.Random(f"{seed}:edit:{article_id}:{rev}"), article, rev)
     return article
@@ -77,14 +81,16 @@ def generate(seed: int, article_id: int, channel: int, kind: str, published_at: 
 class _Citations:
     """The references of one article, once each, in order of first mention."""
 
-    def __init__(self, rng: random.Random, before: date):
+    def __init__(self, rng: random.Random, before: date, own_number: str | None = None):
         self.rng = rng
         self.before = before
         self.cited: list[Reference] = []
+        # The article's own document is never one of its references (CONTRACT).
+        self.own_number = own_number
 
     def new(self) -> str:
         ref = make_reference(self.rng, self.before)
-        if any(r.number == ref.number for r in self.cited):
+        if ref.number == self.own_number or any(r.number == ref.number for r in self.cited):
             return self.new()
         self.cited.append(ref)
         return ref.mention
@@ -129,7 +135,7 @@ def _document_article(rng, article_id, channel, published_at, anchor) -> Article
     issued = published_at.date() - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5]))
     doc_type, raw, issuer, word = _pick_document(rng, issued, anchor)
     area, title_phrase, subject = _topic(rng)
-    cites = _Citations(rng, issued)
+    cites = _Citations(rng, issued, canonical_number(raw))
     if anchor is not None:
         title, subject = anchor.title, anchor.subject
         if anchor.title_reference:
@@ -155,11 +161,12 @@ def _document_article(rng, article_id, channel, published_at, anchor) -> Article
     else:
         dated = rng.random() < 0.75
         pool = templates.ANNOUNCE_DATED if dated else templates.ANNOUNCE_UNDATED
-        pattern = rng.choice(pool)
-        if cites.cited and "{ref}" not in pattern:
+        if cites.cited:
             # A title citation must come first in the body too, so "order of first
             # mention" is the same whether or not a parser reads the title.
-            pattern = "Implementing {ref}, " + pattern[0].lower() + pattern[1:]
+            # Every pattern with a {ref} slot opens with it.
+            pool = [p for p in pool if "{ref}" in p]
+        pattern = rng.choice(pool)
         ref = cites.cited[0].mention if cites.cited else (cites.new() if "{ref}" in pattern else "")
         sentence = pattern.format(
             date_long=long_date(issued), date_num=numeric_date(issued, rng), issuer=issuer_text,

@@ -104,6 +104,7 @@ _SP_FOOT = """</div>
 <div id="footer">
   <p>Hung Yen Provincial People's Committee - Electronic Information Portal</p>
   <span class="online-users">{users} online users</span>
+  <p class="copyright">© Copyright 2010 – Hung Yen Portal</p>
 </div>
 </form>
 </body>
@@ -181,7 +182,7 @@ def sharepoint_article(page: Page, article: Article, related: list[RelatedLink])
     return (
         head
         + '  <div class="col-left">\n'
-        + f'    <div class="breadcrumb"><a href="/en-us/Pages/Default.aspx">Home</a> &gt; '
+        + '    <div class="breadcrumb"><a href="/en-us/Pages/Default.aspx">Home</a> &gt; '
         + f'<a href="{urls.SP_NEWS}?ChannelId={article.channel}">{text(channel_name)}</a></div>\n'
         + '    <div class="article-detail">\n'
         + f'      <h1 class="article-title">{text(article.title)}</h1>\n'

@@ -316,7 +316,7 @@ class Handler(BaseHTTPRequestHandler):
                 route_name, response = "static", static
             else:
                 route = urls.parse(self.path)
-                host = self.headers.get("Host") or "%s:%d" % self.server.server_address[:2]
+                host = self.headers.get("Host") or self.server.base_url.split("//", 1)[1]
                 page = layouts.Page(base_url=f"http://{host}", counter=counter, seed=state.catalog.seed)
                 route_name, response = route.kind, pages.render(route, page)
         except Exception:  # a bug here must answer, not kill the connection silently
@@ -373,12 +373,8 @@ class ReplicaServer(ThreadingHTTPServer):
         host, port = self.server_address[:2]
         return f"http://{host}:{port}"
 
-    def article_url(self, entry: Entry, article) -> str:
-        pages = Pages(self.state)
-        return self.base_url + pages.article_path(entry, self.state.layout)
-
     def truth_lines(self):
-        return truth.json_lines(truth.records(self.state.catalog, self.article_url, self.state.layout))
+        return truth_lines(self.state, self.base_url)
 
     # -- control endpoints (tests only, loopback only) --------------------------
     def control(self, action: str, target: str, client: str) -> Response:
@@ -411,6 +407,15 @@ class ReplicaServer(ThreadingHTTPServer):
         except (KeyError, ValueError) as exc:
             return _json({"error": f"bad parameters: {exc}"}, 400)
         return _json({"error": f"unknown control {action!r}"}, 404)
+
+
+def truth_lines(state: ReplicaState, base_url: str):
+    """The truth file for the current state, article URLs on `base_url`."""
+    pages = Pages(state)
+    layout = state.layout
+    return truth.json_lines(
+        truth.records(state.catalog, lambda entry: base_url + pages.article_path(entry, layout), layout)
+    )
 
 
 def _json(value: dict, status: int = 200) -> Response:

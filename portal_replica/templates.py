@@ -107,6 +107,8 @@ REQUEST_SENTENCES = [
     "Accordingly, the {issuer_short} requests {addressees} to seriously implement the following contents:",
     "The {doc_word} clearly states that, in order to {aim}, {addressees} are requested to:",
     "In order to {aim}, the {issuer_short} directs {addressees} to urgently carry out the following tasks:",
+    "To ensure the effectiveness of the work, the {issuer_short} assigns {addressees} to perform the following tasks:",
+    "Accordingly, {addressees} are requested to:",
 ]
 
 AIMS = [
@@ -116,6 +118,8 @@ AIMS = [
     "prevent the situation from getting complicated and protect the health and property of the people",
     "create favourable conditions for people and enterprises and improve the investment environment",
     "ensure the unified and synchronous implementation from the province to the grassroots level",
+    "contribute to the successful implementation of the Resolution of the 19th Provincial Party Congress",
+    "minimize damage to people and property and quickly stabilize the lives of the people",
 ]
 
 # Directive lead sentences, by area. Each is long enough (>= 60 characters) that a
@@ -137,6 +141,7 @@ DIRECTIVES: dict[str, list[str]] = {
         "To increase the rate of online public service records at level 3 and 4 and the use of public postal services in receiving and returning results",
         "To review and streamline the organizational apparatus and reduce the payroll in accordance with the approved roadmap of the province",
         "To enhance the role of heads of agencies and units in directing the implementation of administrative reform at their own units",
+        "To publicly post the results of handling records on the electronic information portal and strictly handle officials who cause harassment",
     ],
     "health": [
         "To strictly implement the measures of epidemic prevention and control in offices, enterprises, schools and crowded places",
@@ -144,12 +149,14 @@ DIRECTIVES: dict[str, list[str]] = {
         "To strengthen the inspection of food production and trading establishments and strictly handle violations of food safety regulations",
         "To organize the spraying of disinfectants and the cleaning of the environment in residential areas at high risk of disease outbreaks",
         "To closely monitor people coming from epidemic areas and promptly take samples for testing under the guidance of the health sector",
+        "To mobilize people to actively participate in the vaccination and strictly follow the recommendations of the Ministry of Health",
     ],
     "agriculture": [
         "To direct the people to sow and transplant in accordance with the seasonal schedule and use suitable rice varieties for each area",
         "To inspect and repair the dike system, sluices and pumping stations before the rainy and stormy season in the whole province",
         "To prepare forces, materials and means according to the four on-the-spot motto to respond to natural disasters in a timely manner",
         "To guide farmers to apply technical advances and to link production with product consumption along the value chain",
+        "To closely monitor weather developments and inform the people in time so that they can proactively take preventive measures",
     ],
     "environment": [
         "To review the land use plans of districts and promptly handle cases of encroachment and illegal land use in the localities",
@@ -219,10 +226,11 @@ CLOSINGS = [
     "",
 ]
 
-# The announcement sentence of an official document. Fields: {when} an "On <date>, "
-# prefix or "", {issuer} the issuer in words, {doc} "<Type> No. <raw number>",
-# {dated} a " dated <date>" / " of <date>" clause or "", {subject}, {ref} a citation.
-# The date in {when}/{dated} is the document's own issue date.
+# The announcement sentence of an official document. Fields: {date_long} ("October 9,
+# 2020") and {date_num} ("9/10/2020") the document's own issue date, {issuer} the
+# issuer in words, {doc} "<Type> No. <raw number>", {subject}, {ref} a citation of
+# another document. A pattern with {ref} opens with it (corpus.py relies on that).
+# ANNOUNCE_DATED gives the issue date; ANNOUNCE_UNDATED does not (issued_on is null).
 ANNOUNCE_DATED = [
     "On {date_long}, the {issuer} issued {doc} on {subject}.",
     "On {date_long}, the {issuer} signed and issued {doc} on {subject}.",
@@ -232,12 +240,18 @@ ANNOUNCE_DATED = [
     "Implementing {ref}, on {date_long}, the {issuer} issued {doc} on {subject}.",
     "Pursuant to {ref}, the {issuer} issued {doc} dated {date_num} on {subject}.",
     "To implement {ref}, the {issuer} issued {doc} of {date_long} on {subject}.",
+    "On {date_long}, the {issuer} signed and promulgated {doc} on {subject}.",
+    "{doc} dated {date_num} of the {issuer} on {subject} has just been issued.",
+    "In order to concretize {ref}, the {issuer} issued {doc} dated {date_num} on {subject}.",
+    "On {date_long}, the {issuer} sent {doc} to departments, branches and localities on {subject}.",
 ]
 ANNOUNCE_UNDATED = [
     "The {issuer} has just issued {doc} on {subject}.",
     "Recently, the {issuer} issued {doc} on {subject}.",
     "The {issuer} has signed {doc} on {subject}.",
     "Under {ref}, the {issuer} has issued {doc} on {subject}.",
+    "The {issuer} has sent {doc} to provincial departments, branches and localities on {subject}.",
+    "According to the plan of the province, the {issuer} has just promulgated {doc} on {subject}.",
 ]
 
 # Issuers: canonical wording (the truth) -> how the text may name it.
@@ -290,6 +304,10 @@ NEWS_TITLES = [
     "Provincial leaders inspect {topic} in {district}",
     "Meeting to launch the emulation movement on {topic}",
     "{partner} works with Hung Yen province on cooperation in {sector}",
+    "Hung Yen reviews the results of {topic}",
+    "More efforts for {topic} in {district}",
+    "Groundbreaking ceremony of a project on {sector} in {district}",
+    "Delegation of {partner} visits Hung Yen",
 ]
 NEWS_GROUPS = [
     "policy beneficiaries in {district}",
@@ -322,6 +340,9 @@ NEWS_OPENINGS = [
     "On the morning of {date_long}, the Provincial People's Committee held a conference to {activity}.",
     "{leader} chaired a working session to {activity}.",
     "Within the framework of the program, {leader} and the delegation went to {activity}.",
+    "On the afternoon of {date_long}, {leader} had a meeting to {activity}.",
+    "Recently, the Department of Planning and Investment coordinated with relevant agencies to {activity}.",
+    "{leader} has just visited and worked with the localities to {activity}.",
 ]
 LEADERS = [
     "the Chairman of the Provincial People's Committee",
@@ -343,6 +364,10 @@ NEWS_MIDDLES = [
     "The delegation visited several enterprises and production establishments and listened to their proposals and recommendations.",
     "On this occasion, the province presented 150 gifts, each worth VND 1 million, to the families.",
     "The province will create the most favourable conditions for investors to implement their projects effectively and on schedule.",
+    "By the end of the year, the whole province had 98 communes meeting the new-style rural area standards, accounting for 70.5 percent.",
+    "The leaders of the departments and branches answered the questions and proposals raised by the enterprises at the meeting.",
+    "The two sides agreed to continue to exchange information and to promote cooperation in the fields of mutual interest.",
+    "Many difficulties have been removed, creating a momentum for the economic growth of the province in the following years.",
 ]
 # News sentences that cite a document without announcing one: its number is a
 # reference (CONTRACT: "implementing, according to, under, pursuant to").

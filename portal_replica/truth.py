@@ -17,7 +17,7 @@ from portal_replica.catalog import Catalog, Entry
 DIRECTIVE_PREFIX = 60
 
 
-def record(article: Article, entry: Entry, url: str, layout: str) -> dict:
+def record(article: Article, entry: Entry, url: str, layout: str, related_ids: list[int]) -> dict:
     directives = article.directives
     return {
         "article_id": str(article.article_id),
@@ -29,8 +29,11 @@ def record(article: Article, entry: Entry, url: str, layout: str) -> dict:
         "listed_at": article.published_at.isoformat(),
         "document": dict(article.document) if article.document else None,
         "directive_count": len(directives),
-        "directives": [d.text[:DIRECTIVE_PREFIX] for d in directives],
+        # Whitespace collapsed (the seed letter has no-break spaces), as parsers give it.
+        "directives": [" ".join(d.text.split())[:DIRECTIVE_PREFIX] for d in directives],
         "references": [dict(r) for r in article.references],
+        # The "Latest new" box's article ids, in order (CONTRACT `related`).
+        "related_ids": [str(i) for i in related_ids],
         "withdrawn": entry.withdrawn,
         "revision": entry.revision,
         "attachment": article.attachment,
@@ -40,10 +43,9 @@ def record(article: Article, entry: Entry, url: str, layout: str) -> dict:
 
 
 def records(catalog: Catalog, url_for, layout: str) -> Iterator[dict]:
-    """`url_for(entry, article)` gives the article's absolute URL in the current layout."""
+    """`url_for(entry)` gives the article's absolute URL in the current layout."""
     for entry in catalog.entries():
-        article = catalog.article(entry)
-        yield record(article, entry, url_for(entry, article), layout)
+        yield record(catalog.article(entry), entry, url_for(entry), layout, catalog.related_ids(entry))
 
 
 def json_lines(items: Iterable[dict]) -> Iterator[str]:

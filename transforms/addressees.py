@@ -8,7 +8,7 @@ import re
 _ASKS = re.compile(
     r"\b(?:requests?|requested|requesting|asks?|asked|directs?|directed|assigns?|assigned|instructs?|instructed|"
     r"urges?|urged|calls\s+on|called\s+on|calls\s+upon|called\s+upon|requires?|required|proposes?|proposed|demands?|demanded)\s+"
-    r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:to|shall|must|should)\s+(?=[a-z])"
+    r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:)"
 )
 _NOT_WHO = re.compile(r"^(?:that|to|for|all\s+of|it|this|these|them|us)\b", re.I)
 

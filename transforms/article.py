@@ -33,6 +33,8 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         warnings.append("empty page")
         _missing(record)
         return record
+    if _looks_truncated(text):
+        warnings.append("page looks truncated (no closing </html>)")
     root = parse_html(text)
     base = url or _self_url(root)
     parts = extract_parts(root)
@@ -67,7 +69,8 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         if doc.type is None:
             warnings.append("document type not recognised")
         body_after = analysed[doc.mention.number.end :]
-        record["addressees"] = addressees_mod.addressees(body_after) or addressees_mod.addressees(analysed)
+        # The request follows the announcement; the title is never searched.
+        record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = directives_mod.directives(lines)
     record["references"] = [
         {"number": r.number, "type": r.type, "issued_on": iso_date(r.issued_on), "issuer": r.issuer}
@@ -79,6 +82,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     ]
     _missing(record)
     return record
+
+
+def _looks_truncated(text: str) -> bool:
+    tail = text[-2048:].lower()
+    return "<html" in text[:4096].lower() and "</html" not in tail and "</body" not in tail
 
 
 def _empty(url: str, warnings: list[str]) -> dict:

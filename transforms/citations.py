@@ -35,8 +35,13 @@ _PASSIVE_AFTER = re.compile(
     re.I,
 )
 # After the number, a date the text gives for this document.
+# After the number, a date the text gives for this document: "dated 12/8/2020",
+# "of May 16, 2016", "(dated ...)", "of the Prime Minister dated ...". A comma ends
+# the phrase: in "Resolution No. 77/NQ-CP, on March 24, 2011, the PPC issued ..."
+# the date belongs to the next clause.
 _DATED = re.compile(
-    r"^\s*[,(]?\s*(?:(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+)"
+    r"^\s*\(?\s*(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
+    r"|^\s*,\s*dated\s+"
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
     re.I,
 )

@@ -52,7 +52,7 @@ def _decode_bytes(raw: bytes, warnings: list[str]) -> str:
         # Valid multi-byte UTF-8 almost never happens by accident in a legacy
         # charset, so a page that says windows-1252 but is UTF-8 was mislabelled.
         if as_utf8 is not None and not raw.isascii():
-            warnings.append(f"page declares {declared} but is UTF-8; decoded as UTF-8")
+            warnings.append(f"page declares {_label(declared)} but is UTF-8; decoded as UTF-8")
             return as_utf8
         codec = "cp1252" if declared in _AS_CP1252 else declared
         try:
@@ -62,6 +62,10 @@ def _decode_bytes(raw: bytes, warnings: list[str]) -> str:
             return raw.decode("cp1252", "replace")
     warnings.append("page is not valid UTF-8; decoded as windows-1252")
     return raw.decode("cp1252", "replace")
+
+
+def _label(codec: str) -> str:
+    return {"cp1252": "windows-1252", "latin_1": "iso-8859-1"}.get(codec, codec)
 
 
 def _mostly_utf8(raw: bytes) -> str | None:

@@ -21,6 +21,11 @@ _ORG_NOUNS = re.compile(
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
     r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing)\b"
 )
+# A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
+_PERSON_AFTER_OFFICE = re.compile(
+    r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince))"
+    r"(?:\s+(?:Mr\.?|Mrs\.?|Ms\.?|Madam|comrade))?(?:\s+[A-Z][a-z\u00c0-\u1ef9]+){2,4}$"
+)
 _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published)"
@@ -32,6 +37,11 @@ _SUBJECT = re.compile(
     r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
     r"(?P<verb>(?:to|on)\s+\w+|approving|guiding|implementing|promulgating|providing|stipulating|establishing|"
     r"requesting|directing|assigning|strengthening|enhancing|promoting|continuing|organizing|announcing)\b)",
+    re.I,
+)
+_PASSIVE_TAIL = re.compile(
+    r"\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:just\s+|recently\s+|officially\s+)?"
+    r"(?:issued|signed|promulgated|released|adopted|passed)\b",
     re.I,
 )
 _DATE_LEAD = re.compile(r"(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
@@ -91,6 +101,8 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
 
 
 def _issuer_words(text: str, mention: Mention) -> str | None:
+    if mention.role == HEADER:
+        return _header_issuer(text, mention)
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
     verb = _ISSUE_VERB_AT_END.search(clause)
@@ -110,11 +122,38 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     return None
 
 
+def _header_issuer(text: str, mention: Mention) -> str | None:
+    """A full-text document names its issuer in capitals above the number:
+    "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
+    line_start = text.rfind("\n", 0, mention.type_start)
+    above = text[:line_start].split("\n")[-3:] if line_start > 0 else []
+    for line in reversed(above):
+        line = line.strip()
+        if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
+            continue
+        letters = [c for c in line if c.isalpha()]
+        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
+            return _org(_title_case(line))
+    return None
+
+
+_SMALL_WORDS = {"of", "the", "and", "for", "in", "on"}
+
+
+def _title_case(line: str) -> str:
+    words = line.lower().split()
+    return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
+
+
 def _org(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
+    phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
     if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
         return None
+    person = _PERSON_AFTER_OFFICE.match(phrase)
+    if person:
+        phrase = person.group("office")
     return phrase[0].upper() + phrase[1:]
 
 
@@ -123,14 +162,20 @@ def _issued_on(text: str, mention: Mention) -> date | None:
         return mention.issued_on
     start = clause_start(text, mention.type_start)
     if mention.role == ISSUED:
-        # "On October 9, 2020, the Provincial People's Committee issued ..."
-        dates = find_dates(text[start : mention.type_start])
-        if dates:
-            return dates[0].value
+        # "On October 9, 2020, the Provincial People's Committee issued ...": a date
+        # introduced by "on" (or opening the sentence), not one belonging to a number
+        # cited earlier in the sentence ("Implementing Decree 12/2008/ND-CP of March 7, 2008, ...").
+        clause = text[start : mention.type_start]
+        for found in reversed(find_dates(clause)):
+            lead = clause[: found.start]
+            if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not re.search(r"\d\s*$", lead):
+                return found.value
         # "... was signed on October 9, 2020"
         end = sentence_end(text, mention.number.end)
         after = text[mention.number.end : end]
-        match = re.search(r"\b(?:issued|signed|promulgated|released|adopted)\s+on\s+", after, re.I)
+        match = re.search(
+            r"\b(?:issued|signed|promulgated|released|adopted|passed)(?:\s+by\s+[^,;.]{1,120}?)?\s+on\s+(?=\S)", after, re.I
+        )
         if match:
             dates = find_dates(after[match.end() :])
             if dates and dates[0].start == 0:
@@ -152,7 +197,9 @@ def _subject(text: str, mention: Mention) -> str | None:
     if not match:
         return None
     subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
-    subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I)
+    # "... on Roads was adopted by the National Assembly on ...": the subject ends at the verb.
+    subject = _PASSIVE_TAIL.split(subject, maxsplit=1)[0]
+    subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I).rstrip(" ,:;.")
     return subject or None
 
 

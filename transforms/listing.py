@@ -10,11 +10,11 @@ from __future__ import annotations
 from lxml import etree
 
 from .decode import decode_html
-from .layouts.generic import find_latest_box, is_chrome
+from .layouts.generic import is_chrome, latest_boxes
 from .related import article_links
 from .text import clean
 from .tree import absolute, parse_html, same_site, text_of
-from .urls import page_number, same_list
+from .urls import is_article_url, page_number, same_list
 
 _NEXT_WORDS = {"next", "next >", "next »", "next page", ">", "»", "›", "tiếp", "sau", "trang sau", "next>>", "next ›"}
 
@@ -45,12 +45,15 @@ def _strip_chrome(root: etree._Element, base: str) -> tuple[etree._Element, set[
     body = root.find("body")
     if body is None:
         body = root
-    latest = find_latest_box(root)
-    doomed = [el for el in body.iter() if isinstance(el.tag, str) and (el is latest or is_chrome(el))]
+    # A "Latest news" sidebar is not this page's list -- unless it holds most of the
+    # page's article links, when it is the list itself (the home page's "Latest news").
+    total = _article_link_count(body)
+    latest = [box for box in latest_boxes(root) if _article_link_count(box) * 2 < total]
+    doomed = [el for el in body.iter() if isinstance(el.tag, str) and (el in latest or is_chrome(el))]
     menu_urls = {
         url
         for el in doomed
-        if el is not latest and not _inside(latest, el)
+        if not any(_inside(box, el) or _inside(el, box) for box in latest)
         for a in el.iter("a")
         if (url := absolute(a.get("href"), base))
     }
@@ -66,6 +69,10 @@ def _strip_chrome(root: etree._Element, base: str) -> tuple[etree._Element, set[
                 else:
                     parent.text = (parent.text or "") + tail
     return body, menu_urls
+
+
+def _article_link_count(el: etree._Element) -> int:
+    return sum(1 for a in el.iter("a") if is_article_url(a.get("href") or ""))
 
 
 def _inside(el: etree._Element | None, container: etree._Element) -> bool:

@@ -121,7 +121,7 @@ def parse_all(parser: Parser, fetches: list[Fetch]) -> Outcomes:
     for fetch in fetches:
         result = parse_fetch(parser, fetch)
         if result is None:
-            if fetch.article_id:
+            if fetch.kind == "gone" and fetch.article_id:
                 out.gone.append(fetch)
         elif isinstance(result, ParsedArticle):
             out.articles.append(result)

@@ -101,11 +101,13 @@ def _add(summary: LoadSummary, counts: ApplyCounts) -> None:
 
 def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> ApplyCounts | None:
     """Load one batch in one transaction; None when it was loaded before."""
-    pages = list(batch.pages())  # read (and parse) before BEGIN: a bad file fails early
+    if _already_loaded(con, batch):
+        return None
+    pages = list(batch.pages())  # read and parse before BEGIN: a bad file fails early
     fetches = [to_fetch(p) for p in pages]
     outcomes = parse_all(parser, fetches)
     with transaction(con):
-        if scalar(con, "SELECT count(*) FROM landing_batches WHERE batch_id = ?", [batch.batch_id]):
+        if _already_loaded(con, batch):  # the authoritative check, inside the transaction
             return None
         insert_raw_pages(con, pages, fetches, batch)
         counts = write_outcomes(con, outcomes, parser.version)
@@ -118,12 +120,23 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> 
     return counts
 
 
+def _already_loaded(con, batch: Batch) -> bool:
+    return bool(scalar(con, "SELECT count(*) FROM landing_batches WHERE batch_id = ?", [batch.batch_id]))
+
+
+def parse_stamp(value: str) -> datetime:
+    """ISO 8601 from the landing area; a stamp without offset is taken as UTC (never mixed
+    naive/aware: Python refuses to compare them)."""
+    stamp = datetime.fromisoformat(value)
+    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+
+
 def to_fetch(page: FetchedPage) -> Fetch:
     return Fetch(
         kind=page.kind,
         url=page.url,
         article_id=str(page.article_id) if page.article_id else None,
-        fetched_at=datetime.fromisoformat(page.fetched_at),
+        fetched_at=parse_stamp(page.fetched_at),
         body=page.body,
         raw_sha256=page.content_sha256,
     )
@@ -162,7 +175,7 @@ _STATUS_ORDER = "['ok', 'partial', 'failed']"
 
 def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
     """Add this batch's counts to its run (several batches may share a run_id)."""
-    finished = datetime.fromisoformat(run.finished_at) if run.finished_at else None
+    finished = parse_stamp(run.finished_at) if run.finished_at else None
     worse = (
         f"list_position({_STATUS_ORDER}, excluded.status) > list_position({_STATUS_ORDER}, runs.status)"
     )
@@ -188,7 +201,7 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
         " errors = list_concat(runs.errors, excluded.errors),"
         " loaded_at = excluded.loaded_at",
         [
-            run.run_id, run.kind, datetime.fromisoformat(run.started_at), finished, run.status or "ok",
+            run.run_id, run.kind, parse_stamp(run.started_at), finished, run.status or "ok",
             run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
             run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
             counts.pages, list(run.errors or []), datetime.now(UTC),

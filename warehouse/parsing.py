@@ -87,16 +87,26 @@ def fallback_content_hash(record: dict) -> str:
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
 
 
+def _parser_errors(record: dict) -> list[str]:
+    return [str(w) for w in record.get("warnings") or [] if str(w).startswith("parser error")]
+
+
 def parse_fetch(parser: Parser, fetch: Fetch) -> ParsedArticle | ParsedListing | ParseFailure | None:
-    """Parse one fetch; None for kinds that carry no content (gone)."""
-    if fetch.kind == "gone":
+    """Parse one fetch; None for kinds that carry no content (gone, anything unknown)."""
+    if fetch.kind not in ("article", "list"):
         return None
     try:
         if fetch.kind == "list":
             listing = parser.parse_listing(fetch.body, fetch.url)
+            crashed = _parser_errors(listing)
+            if crashed:
+                return ParseFailure(fetch, "; ".join(crashed))
             return ParsedListing(fetch, [i for i in listing.get("items") or [] if i.get("article_id")])
         record = parser.parse_article(fetch.body, fetch.url)
         problems = parser.sanity_errors(record)
+        if problems:
+            # transforms never raises: it reports crashes as warnings; keep them with the error.
+            problems = [*_parser_errors(record), *problems]
         article_id = fetch.article_id or record.get("article_id")
         if not article_id:
             problems = ["no article id", *problems]

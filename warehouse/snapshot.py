@@ -28,10 +28,12 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
     """
     target = Path(settings.snapshot_path)
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
-        leftover.unlink(missing_ok=True)
     own = con is None
     con = con or connect(settings)
+    # We hold the writer lock, so no other publisher is running: any temp copy
+    # beside the target is a leftover of a killed publish.
+    for leftover in target.parent.glob(f"{target.name}.tmp-*"):
+        leftover.unlink(missing_ok=True)
     try:
         source = scalar(con, "SELECT current_database()")
         con.execute(f"ATTACH {_quote(tmp)} AS portal_snapshot_tmp")

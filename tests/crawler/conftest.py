@@ -113,6 +113,9 @@ class FakePortal:
         # Newest first: id count+100 down to 101, one hour apart.
         self.articles = [self.make(i) for i in range(count, 0, -1)]
         self.before_list: Callable[[int], None] | None = None
+        self.flaky: dict[str, int] = {}  # article id -> 503s still to answer
+        self.huge: set[str] = set()  # article ids answered with 6 MiB
+        self.foreign_links: list[str] = []  # extra list entries pointing off the portal
         server.fallback = self.route
 
     @staticmethod
@@ -140,7 +143,8 @@ class FakePortal:
                     {"url": f"/a?articleID={a.article_id}", "article_id": a.article_id,
                      "title": a.title, "listed_at": a.listed_at}
                     for a in chunk
-                ],
+                ] + [{"url": u, "article_id": "999", "title": "x", "listed_at": None}
+                     for u in (self.foreign_links if n == 1 else [])],
                 "next_page": f"/list?Page={n + 1}" if has_next else None,
             }
             return 200, {"Content-Type": "application/json"}, json.dumps(body).encode()
@@ -148,6 +152,11 @@ class FakePortal:
             art = next((a for a in self.articles if a.article_id == query["articleID"][0]), None)
             if art is None or art.gone:
                 return 410, {}, b"gone"
+            if self.flaky.get(art.article_id):
+                self.flaky[art.article_id] -= 1
+                return 503, {}, b"busy"
+            if art.article_id in self.huge:
+                return 200, {}, b"x" * (6 * 1024 * 1024)
             return 200, {"Content-Type": "text/html; charset=utf-8"}, f"<h1>{art.title}</h1>".encode()
         return 404, {}, b""
 

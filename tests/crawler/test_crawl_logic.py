@@ -62,7 +62,7 @@ def test_nothing_new_costs_one_list_request(fake_portal, settings):
     assert result.requests == 2  # robots.txt + list page 1
     assert result.new_ids == [] and portal.fetches() == []
     (run, pages), = landed(settings)[-1:]
-    assert [p.kind for p in pages] == ["list"] and run.status == "ok" and run.requests == 2
+    assert pages == [] and run.status == "ok" and run.requests == 2  # only the run record
 
 
 def test_new_articles_fetched_until_a_page_is_all_known(fake_portal, settings):
@@ -180,3 +180,41 @@ def test_fetch_list_pages_skips_known(fake_portal, settings):
     result = fetch_list_pages(settings, known, [1, 2], run_id="b1", run_kind="backfill")
     assert sorted(result.new_ids) == sorted(a.article_id for a in portal.articles[:5])
     assert result.pages_read == 2
+
+
+def test_article_out_of_retries_gets_a_second_chance(fake_portal, settings):
+    portal = fake_portal(6)
+    portal.flaky[portal.articles[2].article_id] = 3
+    result = crawl_latest(settings.with_overrides(max_retries=1), {})
+    assert result.status == "ok" and result.failed == 0
+    assert len(result.new_ids) == 6 and result.retries >= 2
+
+
+def test_oversized_article_cut_reported_and_not_stored(fake_portal, settings):
+    portal = fake_portal(6)
+    big = portal.articles[1].article_id
+    portal.huge.add(big)
+    result = crawl_latest(settings, {})
+    assert result.status == "partial" and result.failed == 1
+    assert any("ResponseTooLarge" in e and big in e for e in result.errors)
+    assert big not in landed_article_ids(settings)
+    run = landed(settings)[-1][0]
+    assert run.failed == 1 and run.status == "partial" and run.errors
+
+
+def test_links_off_the_portal_never_followed(fake_portal, settings, other_server):
+    portal = fake_portal(6)
+    portal.foreign_links = [f"{other_server.base_url}/a?articleID=5", "file:///etc/passwd",
+                            "https://www.facebook.com/a?articleID=6", "javascript:void(0)"]
+    result = crawl_latest(settings, {})
+    assert result.status == "ok" and len(result.new_ids) == 6
+    assert other_server.seen == []
+
+
+def test_channel_list_url(settings):
+    from ingest.crawl import channel_list_url
+
+    sharepoint = settings.with_overrides(list_path="/en-us/Pages/news.aspx?Page=1")
+    assert channel_list_url(sharepoint, 14).endswith("/en-us/Pages/news.aspx?ChannelId=14&Page=1")
+    assert channel_list_url(settings, 14).endswith("/en-us/Pages/news.aspx?ChannelId=14&Page=1")
+    assert channel_list_url(settings).endswith("/list?Page=1")

@@ -88,12 +88,29 @@ def test_backfill_page_range_in_batches(replica_factory, make_airflow_home):
     assert len(af.asset_events(RAW_PAGES.uri)) == 1
 
 
-def test_backfill_rejects_bad_params(replica_factory, make_airflow_home):
+def test_backfill_rejects_bad_params(make_airflow_home):
     af = make_airflow_home("http://127.0.0.1:9")  # never contacted
     proc = af.dags_test("portal_backfill", {"from_page": 0, "to_page": "x"}, check=False)
+    out = proc.stdout + proc.stderr
     assert proc.returncode != 0
-    assert "ParamValidationError" in proc.stdout + proc.stderr or "Invalid input for param" in proc.stdout + proc.stderr
+    assert "ParamValidationError" in out or "Invalid input for param" in out
+    assert not af.db("SELECT 1 FROM task_instance WHERE dag_id = 'portal_backfill' AND state = 'success'")
     # Valid types, impossible range: the plan task fails with a one-line reason.
     proc = af.dags_test("portal_backfill", {"from_page": 5, "to_page": 2}, check=False)
     assert proc.returncode != 0
     assert "from_page <= to_page" in proc.stdout + proc.stderr
+
+
+def test_failed_quality_check_fails_loudly_and_does_not_publish(replica_factory, make_airflow_home):
+    replica = replica_factory(articles=10, seed=4)
+    af = make_airflow_home(replica.base_url)
+    af.extra_env = {"PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "1", "PORTAL_QC_MAX_MISSING_SHARE": "1"}
+    af.dags_test("portal_latest_news")
+    proc = af.dags_test("portal_warehouse_load", check=False)
+    assert proc.returncode != 0
+    out = proc.stdout + proc.stderr
+    assert "DataQualityError" in out and "days_without_new" in out and "days old" in out
+    states = af.task_states("portal_warehouse_load")
+    assert states["load_pending_pages"] == ["success"] and states["check_data_quality"] == ["failed"]
+    assert states["publish_snapshot"] == ["upstream_failed"]
+    assert af.asset_events(WAREHOUSE.uri) == []

@@ -341,3 +341,55 @@ def sample_article(article_id: int | str = 2718, title: str | None = None) -> by
     if title:
         html = html.replace("To step up administrative reform work", title)
     return html.encode("utf-8")
+
+
+# --- pipeline steps in their own processes ----------------------------------------
+
+DRIVER = [sys.executable, str(Path(__file__).with_name("driver.py"))]
+
+
+def step_cmd(step: str, settings: dict, **kwargs) -> list[str]:
+    settings = {k: (str(v) if isinstance(v, Path) else v) for k, v in settings.items()}
+    return [*DRIVER, "step", json.dumps({"step": step, "settings": settings, "kwargs": kwargs})]
+
+
+def cli_cmd(overrides: dict, *args: str) -> list[str]:
+    return [*DRIVER, "cli", json.dumps(overrides), "--", *args]
+
+
+def start(cmd: list[str], log: Path) -> subprocess.Popen:
+    """A subprocess in its own session (so SIGKILL reaches only it), output to `log`."""
+    out = open(log, "ab")
+    return subprocess.Popen(cmd, cwd=ROOT, env=clean_env(), stdout=out, stderr=subprocess.STDOUT,
+                            start_new_session=True)
+
+
+def run(cmd: list[str], timeout: float = 300) -> subprocess.CompletedProcess:
+    return subprocess.run(cmd, cwd=ROOT, env=clean_env(), capture_output=True, timeout=timeout)
+
+
+def kill(proc: subprocess.Popen) -> None:
+    """SIGKILL one process we started (its whole session: it may have threads, not children)."""
+    if proc.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+    proc.wait(timeout=30)
+
+
+def last_json(stdout: bytes | str) -> dict:
+    text = stdout.decode("utf-8", "replace") if isinstance(stdout, bytes) else stdout
+    start_at = text.find("{")
+    return json.loads(text[start_at:]) if start_at >= 0 else {}
+
+
+def truth_ids(replica: Replica) -> set[str]:
+    return {str(r["article_id"]) for r in replica.truth() if not r.get("withdrawn")}
+
+
+def wait_for(predicate: Callable[[], bool], timeout: float, interval: float = 0.05) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if predicate():
+            return True
+        time.sleep(interval)
+    return False

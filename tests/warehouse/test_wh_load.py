@@ -167,3 +167,14 @@ def test_unreadable_pending_file_is_reported_not_fatal(settings, parser):
 def test_nothing_pending_does_not_create_the_file(settings, parser):
     assert load_pending(settings, parser=parser).batches == 0
     assert not settings.duckdb_path.exists()
+
+
+def test_unknown_page_kinds_are_stored_not_parsed_and_naive_stamps_are_utc(settings, parser):
+    from ingest.landing import FetchedPage
+
+    odd = FetchedPage("robots", "http://portal.test/robots.txt", None, "2026-11-01T01:00:00", 200, {}, b"User-agent: *")
+    write_batch(settings, [odd, article_page("1", T0)])
+    summary = load_pending(settings, parser=parser)
+    assert (summary.pages, summary.new_articles, summary.quarantined) == (2, 1, 0)
+    assert _rows(settings, "SELECT kind, fetched_at = ? FROM raw_pages WHERE article_id IS NULL", [T0]) == [
+        ("robots", True)]

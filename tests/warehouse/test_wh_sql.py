@@ -92,3 +92,31 @@ def test_interactive_shell(published):
 def test_format_rows_handles_nulls_and_empty():
     assert format_rows(["a"], [], "table").splitlines()[-1] == "(0 rows)"
     assert "NULL" in format_rows(["a"], [(None,)], "table")
+
+
+class _ScriptedInput:
+    """stdin for the shell that runs a callback before handing out a line."""
+
+    def __init__(self, steps):
+        self.steps = list(steps)
+
+    def readline(self):
+        if not self.steps:
+            return ""
+        line, before = self.steps.pop(0)
+        if before:
+            before()
+        return line
+
+
+def test_shell_session_stays_open_across_a_load_and_sees_the_new_snapshot(published, parser):
+    def load_more():
+        write_batch(published, [article_page("3", T0)], run_id="run-2")
+        load_pending(published, parser=parser)
+        publish_snapshot(published)
+
+    stdin = _ScriptedInput([("SELECT count(*) AS n FROM articles;\n", None),
+                            ("SELECT count(*) AS n FROM articles;\n", load_more)])
+    stdout = io.StringIO()
+    interactive_shell(published, stdin=stdin, stdout=stdout, fmt="csv")
+    assert stdout.getvalue().split() == ["n", "2", "n", "3"]

@@ -72,15 +72,17 @@ def page_title(root: etree._Element) -> str | None:
     """<title> without the site name (`To step up ... - Hung Yen Portal`)."""
     el = root.find(".//title")
     text = clean(el.text_content()) if el is not None else ""
-    if not text:
+    if not text or len(text) > 400:  # an unclosed <title> swallows the page: not a title
         return None
-    pieces = _TITLE_SPLIT.split(text)
-    while len(pieces) > 1 and _SITE_WORDS.search(pieces[-1]):
-        pieces.pop()
-    while len(pieces) > 1 and _SITE_WORDS.search(pieces[0]) and not _SITE_WORDS.search(pieces[-1]):
-        pieces.pop(0)
-    title = " - ".join(pieces)
-    if len(pieces) == 1 and len(title.split()) <= 4 and _SITE_WORDS.search(title):
+    # Cut whole " - Site" / "Site | " pieces off the ends; never rebuild the text.
+    separators = list(_TITLE_SPLIT.finditer(text))
+    start, end = 0, len(text)
+    while separators and _SITE_WORDS.search(text[separators[-1].end() : end]):
+        end = separators.pop().start()
+    while separators and _SITE_WORDS.search(text[start : separators[0].start()]) and not _SITE_WORDS.search(text[separators[0].end() : end]):
+        start = separators.pop(0).end()
+    title = text[start:end].strip()
+    if start == 0 and end == len(text) and len(title.split()) <= 4 and _SITE_WORDS.search(title):
         return None  # only the site's name ("Portal", "Hung Yen Province")
     return title or None
 
@@ -195,8 +197,18 @@ def _inside(el: etree._Element, box: etree._Element | None) -> bool:
 
 def find_latest_box(root: etree._Element) -> etree._Element | None:
     """The container of the "Latest new" links, found by its heading."""
+    boxes = latest_boxes(root)
+    return boxes[0] if boxes else None
+
+
+def latest_boxes(root: etree._Element) -> list[etree._Element]:
+    """Containers headed "Latest new(s)" that hold article links, in page order.
+
+    An <h1> is the page's own heading (a "Latest news" list page), never a sidebar box's.
+    """
+    boxes: list[etree._Element] = []
     for el in elements(root):
-        if el.tag in SKIP_TAGS or el.tag == "a":
+        if el.tag in SKIP_TAGS or el.tag in ("a", "h1", "html", "body"):
             continue
         own = clean(el.text or "")
         if not own or len(own) > 40 or not _LATEST_HEADING.match(own):
@@ -204,14 +216,19 @@ def find_latest_box(root: etree._Element) -> etree._Element | None:
         box = el
         for _ in range(4):
             box = box.getparent()
-            if box is None:
+            if box is None or box.tag in ("body", "html"):
                 break
             if any(is_article_url(a.get("href") or "") for a in box.iter("a")):
-                return box
-    return None
+                if box not in boxes:
+                    boxes.append(box)
+                break
+    return boxes
 
 
 # ---------------------------------------------------------------- body
+
+
+_DESCEND_INTO = (BLOCK_TAGS | {"font", "span", "form"}) - {"ul", "ol", "dl", "li", "p"}
 
 
 def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> etree._Element | None:
@@ -238,7 +255,8 @@ def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> 
     if not totals.get(best):
         return None
     while True:
-        children = [c for c in best if isinstance(c.tag, str) and c.tag in BLOCK_TAGS | {"font", "span", "form"}]
+        # A list is part of the body it sits in (the directives after the intro), never the body itself.
+        children = [c for c in best if isinstance(c.tag, str) and c.tag in _DESCEND_INTO]
         if not children:
             break
         top = max(children, key=lambda c: totals.get(c, 0))

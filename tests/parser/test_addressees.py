@@ -1,0 +1,23 @@
+import pytest
+
+from transforms.addressees import addressees
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        (
+            "the Provincial People's Committee requests the Heads of provincial departments; agencies and branches; "
+            "Chairmen of the People's Committees of districts, towns and city to well perform the following contents:",
+            ["Heads of provincial departments", "agencies and branches", "Chairmen of the People's Committees of districts, towns and city"],
+        ),
+        ("The Chairman requests the Provincial Police to:", ["Provincial Police"]),
+        ("The Provincial People's Committee urges the Chairmen of districts to: ensure", ["Chairmen of districts"]),
+        ("departments and localities are requested to act", []),
+        ("The Plan requests agencies and units to:", ["agencies and units"]),
+        ("A meeting was held.", []),
+        ("It requests that all units report.", []),
+    ],
+)
+def test_addressees(text, expected):
+    assert addressees(text) == expected
