@@ -201,7 +201,7 @@ def cmd_replica(args) -> int:
     extra = list(args.replica_args)
     if extra and extra[0] == "--":
         extra = extra[1:]
-    return replica_main(extra)
+    return replica_main(extra, prog="portal-ingest replica")
 
 
 def cmd_sql(args) -> int:
@@ -243,7 +243,7 @@ def main(argv: list[str] | None = None) -> int:
         if rest is not None:
             from portal_replica.cli import main as replica_main
 
-            return replica_main(rest) or 0
+            return replica_main(rest, prog="portal-ingest replica") or 0
         args = build_parser().parse_args(argv)
         if not args.command:
             build_parser().print_help()

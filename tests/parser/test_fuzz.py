@@ -81,8 +81,8 @@ def test_mutated_pages_never_raise_or_invent(data: bytes) -> None:
     for value in (record["published_on"], record["document"] and record["document"]["issued_on"]):
         if value:
             assert value[:4] in raw
-    for item in record["directives"]:
-        assert squash(item["text"])[:20] in bare
+    for item in record["directives"]:  # text may join pieces around skipped chrome; no word is made up
+        assert all(squash(word) in bare for word in item["text"].split()[:30])
 
 
 @settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])

@@ -178,3 +178,14 @@ def test_unknown_page_kinds_are_stored_not_parsed_and_naive_stamps_are_utc(setti
     assert (summary.pages, summary.new_articles, summary.quarantined) == (2, 1, 0)
     assert _rows(settings, "SELECT kind, fetched_at = ? FROM raw_pages WHERE article_id IS NULL", [T0]) == [
         ("robots", True)]
+
+
+def test_a_page_failing_again_updates_its_quarantine_row(settings, parser):
+    write_batch(settings, [article_page("7", T0, raw=b"{broken")])
+    load_pending(settings, parser=parser)
+    write_batch(settings, [article_page("7", T0 + H, raw=b'{"explode": true}')], run_id="run-2")
+    load_pending(settings, parser=parser)
+    write_batch(settings, [article_page("7", T0 - H, raw=b"{stale")], run_id="run-3")  # an older fetch, late
+    load_pending(settings, parser=parser)
+    assert _rows(settings, "SELECT error, seen_at FROM quarantine") == [
+        ("ValueError: cannot find the article body", T0 + H)]
