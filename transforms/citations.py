@@ -29,9 +29,15 @@ _VERB_BEFORE = re.compile(
     rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
+# "was issued", "has just been signed", "were promulgated", "has been officially adopted".
+PASSIVE_ISSUE = (
+    r"(?:was|were|is|are|being|(?:has|have|had)\s+(?:just\s+|recently\s+|now\s+)?been)\s+"
+    r"(?:just\s+|recently\s+|officially\s+|newly\s+)?(?:issued|signed|promulgated|released|adopted|passed)\b"
+)
+# The number's own clause ends in a passive issuing verb, with no new clause
+# (", the ...", ", which ...") between them.
 _PASSIVE_AFTER = re.compile(
-    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)[^.;\n]){0,120}?\b(?:was|were|has\s+been|have\s+been|had\s+been|is|are|being)\s+(?:just\s+|recently\s+|officially\s+)?"
-    r"(?:issued|signed|promulgated|released|adopted)\b",
+    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)[^.;\n]){0,250}?\b" + PASSIVE_ISSUE,
     re.I,
 )
 # After the number, a date the text gives for this document.
@@ -83,7 +89,7 @@ def find_mentions(text: str) -> list[Mention]:
         word_type = type_from_word(typed.group("word")) if typed else None
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
-        after = text[number.end : min(next_start, number.end + 160)]
+        after = text[number.end : min(next_start, number.end + 320)]
         mentions.append(
             Mention(
                 number=number,

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .citations import CITED, HEADER, ISSUED, Mention, clause_start, sentence_end
+from .citations import CITED, HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
 from .dates import find_dates
 
 _ORG_NOUNS = re.compile(
@@ -26,6 +26,17 @@ _PERSON_AFTER_OFFICE = re.compile(
     r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince))"
     r"(?:\s+(?:Mr\.?|Mrs\.?|Ms\.?|Madam|comrade))?(?:\s+[A-Z][a-z\u00c0-\u1ef9]+){2,4}$"
 )
+_NAME_INSIDE_OFFICE = re.compile(
+    r"^(?P<title>(?:Permanent\s+|Standing\s+)?(?:Vice\s+|Deputy\s+)?(?:Chairman|Chairwoman|Chairperson|Chair|Director|"
+    r"Secretary|Minister|Prime Minister|President|Governor|Head))\s+(?:Mr\.?\s+|Mrs\.?\s+|Ms\.?\s+)?"
+    r"(?:[A-Z][a-z\u00c0-\u1ef9]+\s+){2,4}(?P<of>of\s+.+)$"
+)
+_ABBREVIATIONS = {
+    "PPC": "Provincial People's Committee",
+    "Provincial PC": "Provincial People's Committee",
+    "PPC Chairman": "Chairman of the Provincial People's Committee",
+    "PPC's Chairman": "Chairman of the Provincial People's Committee",
+}
 _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published)"
@@ -35,17 +46,27 @@ _ISSUE_VERB_AT_END = re.compile(
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
 _SUBJECT = re.compile(
     r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
-    r"(?P<verb>(?:to|on)\s+\w+|approving|guiding|implementing|promulgating|providing|stipulating|establishing|"
-    r"requesting|directing|assigning|strengthening|enhancing|promoting|continuing|organizing|announcing)\b)",
+    # "to implement ...", or any gerund: "approving ...", "regulating ...", "requesting ..."
+    r"(?P<verb>to\s+\w+|[a-z]+ing)\b)",
     re.I,
 )
-_PASSIVE_TAIL = re.compile(
-    r"\s+(?:was|were|has\s+been|have\s+been|had\s+been|is|are)\s+(?:just\s+|recently\s+|officially\s+)?"
-    r"(?:issued|signed|promulgated|released|adopted|passed)\b",
-    re.I,
+_PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
+# "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
+_OF_ISSUER = re.compile(
+    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|and|for))*)"
 )
 _DATE_LEAD = re.compile(r"(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
-_OF_ORG = re.compile(r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?=\s+(?:on|about|regarding|concerning|to|dated)\b|[,;.]|$)")
+_OF_ORG = re.compile(
+    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
+    r"(?=\s+(?:on|about|regarding|concerning|to|dated)\b|[,;.]|$)"
+)
+# "sent Official Letter No. X to departments, branches and localities on ...": the
+# recipients, not the subject. "to" + a name or a plural noun, up to "on"/"about".
+_TO_RECIPIENTS = re.compile(
+    r"to\s+(?:the\s+|all\s+|relevant\s+|provincial\s+|district\s+|local\s+|concerned\s+)*"
+    r"(?:[A-Z][\w'-]*|departments|agencies|branches|sectors|units|localities|organizations|enterprises|communes|"
+    r"chairmen|heads|directors|leaders|people's)\b[^.;:]{0,150}?(?=\s+(?:on|about|regarding|concerning)\s)"
+)
 
 
 @dataclass
@@ -116,10 +137,13 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
                 return candidate
         return None
     end = sentence_end(text, mention.number.end)
+    if mention.role != ISSUED:
+        return None
     match = _BY.search(text, mention.number.end, end)
-    if match and mention.role == ISSUED:
+    if match:
         return _org(match.group("who"))
-    return None
+    match = _OF_ISSUER.match(text[mention.number.end : end])
+    return _org(match.group("who")) if match else None
 
 
 def _header_issuer(text: str, mention: Mention) -> str | None:
@@ -149,11 +173,16 @@ def _org(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
+    if phrase in _ABBREVIATIONS:
+        return _ABBREVIATIONS[phrase]
     if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
         return None
     person = _PERSON_AFTER_OFFICE.match(phrase)
     if person:
         phrase = person.group("office")
+    # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee"
+    phrase = _NAME_INSIDE_OFFICE.sub(r"\g<title> \g<of>", phrase)
+    phrase = _ABBREVIATIONS.get(phrase, phrase)
     return phrase[0].upper() + phrase[1:]
 
 
@@ -221,7 +250,7 @@ def _skip_details(rest: str) -> int:
             if dates and dates[0].start == 0:
                 pos = lead.end() + dates[0].end
                 continue
-        org = _OF_ORG.match(rest, pos)
+        org = _OF_ORG.match(rest, pos) or _TO_RECIPIENTS.match(rest, pos)
         if org and org.end() > pos + 3:
             pos = org.end()
             continue

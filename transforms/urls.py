@@ -11,32 +11,50 @@ from urllib.parse import parse_qsl, urlencode, urlsplit
 
 _ARTICLE_PARAM = re.compile(r"(?:^|[?&;])articleid=(\d+)", re.I)
 _SLUG_ID = re.compile(r"-c(\d+)\.html?$", re.I)
+# Shapes a future redesign may use; tried only after the two known ones.
+_OTHER_PARAM = re.compile(r"(?:^|[?&;])(?:newsid|itemid|postid|news_id|item_id|nid|aid|id)=(\d+)(?:&|$)", re.I)
+_LAST_SEGMENT_ID = re.compile(r"(?:^|[-_/])(\d{3,})(?:\.(?:html?|aspx|php))?$", re.I)
+_ID_THEN_SLUG = re.compile(r"/(\d{3,})/[a-z0-9-]*[a-z][a-z0-9-]*/?$", re.I)
+_FILES = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif|svg|css|js|mp4|mp3)$", re.I)
+_LIST_PARAMS = {"page", "pageindex", "p", "channelid", "catid", "categoryid", "cat", "category"}
 
 
 def article_id(url: str | None) -> str | None:
-    """`2718` from `...Article.aspx?ChannelId=14&articleID=2718` or `/slug-c2718.html`."""
+    """`2718` from `...Article.aspx?ChannelId=14&articleID=2718` or `/slug-c2718.html`
+    (then, for layouts we have not seen, `?newsid=2718`, `/news/2718/slug`, `/slug-2718.html`)."""
     if not url:
         return None
     try:
         parts = urlsplit(url)
     except ValueError:
         return None
-    match = _ARTICLE_PARAM.search("?" + parts.query)
+    query = "?" + parts.query
+    match = _ARTICLE_PARAM.search(query) or _SLUG_ID.search(parts.path)
     if match:
         return match.group(1)
-    match = _SLUG_ID.search(parts.path)
-    return match.group(1) if match else None
+    if _FILES.search(parts.path):
+        return None
+    match = _OTHER_PARAM.search(query)
+    if match:
+        return match.group(1)
+    if _list_params(parts.query):
+        return None
+    match = _LAST_SEGMENT_ID.search(parts.path) or _ID_THEN_SLUG.search(parts.path)
+    if match and not re.fullmatch(r"(?:19|20)\d\d", match.group(1)):
+        return match.group(1)
+    return None
 
 
 def is_article_url(url: str) -> bool:
-    """Article-shaped: an articleID parameter, or a `-c<ID>.html` page without paging."""
+    """Article-shaped: an article id in the URL and no list paging."""
+    return article_id(url) is not None and page_number(url) is None
+
+
+def _list_params(query: str) -> bool:
     try:
-        parts = urlsplit(url)
+        return any(key.lower() in _LIST_PARAMS for key, _ in parse_qsl(query, keep_blank_values=True))
     except ValueError:
         return False
-    if _ARTICLE_PARAM.search("?" + parts.query):
-        return True
-    return bool(_SLUG_ID.search(parts.path)) and page_number(url) is None
 
 
 def page_number(url: str) -> int | None:

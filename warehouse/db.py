@@ -19,7 +19,6 @@ from ingest.config import Settings
 from warehouse.errors import (
     DuplicateKeysInBatch,
     MigrationFailed,
-    SchemaOutdated,
     SchemaTooNew,
     TransactionAborted,
     WarehouseLocked,
@@ -108,11 +107,11 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def _check_schema(con: duckdb.DuckDBPyConnection, path: Path) -> None:
+    # An older schema is readable (a snapshot published before an upgrade must not
+    # stop the crawler); a newer one means this code is out of date.
     have, want = schema_version(con), latest_version()
     if have > want:
         raise SchemaTooNew(f"{path} has schema {have}, this code knows up to {want}")
-    if have < want:
-        raise SchemaOutdated(f"{path} has schema {have} of {want}; open it read-write once to migrate")
 
 
 def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int]:

@@ -19,10 +19,6 @@ class SchemaTooNew(WarehouseError):
     """The file was migrated by a newer version of this code than the one running."""
 
 
-class SchemaOutdated(WarehouseError):
-    """A read-only open found a file whose migrations are not all applied."""
-
-
 class MigrationFailed(WarehouseError):
     """A migration script failed; the file is left at the previous schema version."""
 

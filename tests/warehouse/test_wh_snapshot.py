@@ -103,3 +103,35 @@ def test_known_articles_from_the_snapshot(settings, parser):
 
 def test_snapshot_directory_is_the_warehouse_directory(settings):
     assert Path(settings.snapshot_path).parent == Path(settings.duckdb_path).parent
+
+
+KILL_PUBLISH = textwrap.dedent(
+    """
+    import os, signal, sys
+    from pathlib import Path
+    from ingest.config import Settings
+    os.replace = lambda *a: os.kill(os.getpid(), signal.SIGKILL)  # die with the copy written aside
+    from warehouse.snapshot import publish_snapshot
+    publish_snapshot(Settings(duckdb_path=Path(sys.argv[1])))
+    """
+)
+
+
+def test_publish_killed_before_the_rename_leaves_the_old_snapshot(settings, parser):
+    write_batch(settings, [article_page("1", T0)])
+    load_pending(settings, parser=parser)
+    publish_snapshot(settings)
+    write_batch(settings, [article_page("2", T0)], run_id="run-2")
+    load_pending(settings, parser=parser)
+    proc = subprocess.run([sys.executable, "-c", KILL_PUBLISH, str(settings.duckdb_path)],
+                          cwd=Path(db.__file__).parents[1], capture_output=True, text=True, timeout=120)
+    assert proc.returncode == -9, proc.stderr
+    con = db.connect(settings.snapshot_path, read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchall() == [(1,)]
+    con.close()
+    assert list(settings.snapshot_path.parent.glob("*.tmp-*"))  # the leftover copy...
+    publish_snapshot(settings)
+    assert not list(settings.snapshot_path.parent.glob("*.tmp-*"))  # ...is swept by the next publish
+    con = db.connect(settings.snapshot_path, read_only=True)
+    assert con.execute("SELECT count(*) FROM articles").fetchall() == [(2,)]
+    con.close()

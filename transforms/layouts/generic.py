@@ -25,8 +25,11 @@ _CHROME_TOKENS = re.compile(
 )
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _LATEST_HEADING = re.compile(r"^\s*(?:latest|newest|recent|most recent)\s+(?:news?|articles?|posts?|items?)\b|^\s*tin\s+m[ớo]i", re.I)
+# A redesign may rename the box; these are second choices, used when no "Latest" box exists.
+_OTHER_HEADING = re.compile(r"^\s*(?:other|related|more|further)\s+(?:news|articles|posts|stories)\b|^\s*tin\s+(?:kh[áa]c|li[êe]n\s+quan)", re.I)
 _DATE_LABEL = re.compile(r"\b(?:published|posted|updated|date|ng[àa]y\s+đăng)\b\s*(?:on|at|:)?", re.I)
-_SITE_WORDS = re.compile(r"portal|province|provincial|hung\s*yen|cổng|gov\.vn|\.com|website", re.I)
+_SITE_STRONG = re.compile(r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin", re.I)
+_SITE_WEAK = re.compile(r"province|provincial|hung\s*yen|h[ưu]ng\s*y[êe]n", re.I)
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 
 
@@ -36,14 +39,14 @@ def complete(root: etree._Element, parts: PageParts) -> None:
         parts.related_box = find_latest_box(root)
     if parts.title is None:
         _find_title(root, parts)
-    if parts.published_on is None:
-        _find_date(root, parts)
     if parts.body is None:
         parts.body = densest_block(root, avoid=parts.related_box)
         if parts.body is not None:
             for el in elements(parts.body):
                 if el is not parts.body and (is_chrome(el) or el is parts.related_box):
                     parts.chrome.add(el)
+    if parts.published_on is None:
+        _find_date(root, parts)
 
 
 def is_chrome(el: etree._Element) -> bool:
@@ -77,14 +80,20 @@ def page_title(root: etree._Element) -> str | None:
     # Cut whole " - Site" / "Site | " pieces off the ends; never rebuild the text.
     separators = list(_TITLE_SPLIT.finditer(text))
     start, end = 0, len(text)
-    while separators and _SITE_WORDS.search(text[separators[-1].end() : end]):
+    while separators and _site_like(text[separators[-1].end() : end]):
         end = separators.pop().start()
-    while separators and _SITE_WORDS.search(text[start : separators[0].start()]) and not _SITE_WORDS.search(text[separators[0].end() : end]):
+    while separators and _site_like(text[start : separators[0].start()]) and not _site_like(text[separators[0].end() : end]):
         start = separators.pop(0).end()
     title = text[start:end].strip()
-    if start == 0 and end == len(text) and len(title.split()) <= 4 and _SITE_WORDS.search(title):
+    if start == 0 and end == len(text) and _site_like(title):
         return None  # only the site's name ("Portal", "Hung Yen Province")
     return title or None
+
+
+def _site_like(piece: str) -> bool:
+    """The site's name ("Hung Yen Portal", "Hung Yen Province"), not an article title."""
+    words = len(piece.split())
+    return bool((words <= 8 and _SITE_STRONG.search(piece)) or (words <= 3 and _SITE_WEAK.search(piece)))
 
 
 def _same(a: str, b: str) -> bool:
@@ -126,7 +135,15 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
         for count, el in enumerate(_following(root, start)):
             if count > 40:
                 break
-            if el is parts.related_box or _in_chrome(el):
+            # not the sidebar's stamps, nor a date line inside the text ("Hanoi, June 6, 2017")
+            if _inside(el, parts.related_box) or _inside(el, parts.body) or _in_chrome(el):
+                continue
+            if _take_date(el, parts, near_title=True):
+                return
+        # ... or just before it ("<span class=x>09/10/2020</span><h1>...").
+        preceding = [el for el in _preceding(root, start)][-15:]
+        for el in reversed(preceding):
+            if _inside(el, parts.related_box) or _inside(el, parts.body) or _in_chrome(el):
                 continue
             if _take_date(el, parts, near_title=True):
                 return
@@ -141,10 +158,18 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
             parts.published_on, parts.published_at = day, moment
             return
     for el in elements(root):
-        if el.tag in SKIP_TAGS or el is parts.related_box or _in_chrome(el):
+        if el.tag in SKIP_TAGS or _inside(el, parts.related_box) or _in_chrome(el):
             continue
         if _take_date(el, parts, near_title=False):
             return
+
+
+def _preceding(root: etree._Element, start: etree._Element):
+    for el in elements(root):
+        if el is start:
+            return
+        if el.tag not in SKIP_TAGS and el.tag not in ("html", "body"):
+            yield el
 
 
 def _following(root: etree._Element, start: etree._Element):
@@ -202,16 +227,21 @@ def find_latest_box(root: etree._Element) -> etree._Element | None:
 
 
 def latest_boxes(root: etree._Element) -> list[etree._Element]:
-    """Containers headed "Latest new(s)" that hold article links, in page order.
+    """Containers headed "Latest new(s)" that hold article links, in page order
+    (else ones headed "Other news"/"Related news").
 
     An <h1> is the page's own heading (a "Latest news" list page), never a sidebar box's.
     """
+    return _boxes(root, _LATEST_HEADING) or _boxes(root, _OTHER_HEADING)
+
+
+def _boxes(root: etree._Element, heading: re.Pattern[str]) -> list[etree._Element]:
     boxes: list[etree._Element] = []
     for el in elements(root):
         if el.tag in SKIP_TAGS or el.tag in ("a", "h1", "html", "body"):
             continue
         own = clean(el.text or "")
-        if not own or len(own) > 40 or not _LATEST_HEADING.match(own):
+        if not own or len(own) > 40 or not heading.match(own):
             continue
         box = el
         for _ in range(4):
