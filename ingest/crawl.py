@@ -225,7 +225,9 @@ def backfill(
 
     def count_article() -> None:
         cursor.fetched += 1
-        bar.set_postfix(articles=cursor.fetched, refresh=False)
+        elapsed = max(bar.format_dict.get("elapsed", 0.0), 1e-6)
+        bar.set_postfix(articles=cursor.fetched, art_per_s=f"{run.articles_stored / elapsed:.1f}",
+                        refresh=False)
 
     run.on_batch = save_cursor
     run.on_article = count_article
@@ -255,9 +257,8 @@ def backfill(
         run.drain()
     except KeyboardInterrupt:
         run.abort("KeyboardInterrupt")
-        result = run.finish()
+        run.finish()
         save_cursor()
-        bar.close()
         raise
     finally:
         bar.close()
@@ -286,20 +287,25 @@ def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
     that appeared above it. The first `shift` entries after `to_page` are then the
     ones pushed out of the range while we read it; they are fetched too.
     """
-    old_top = cursor.top_ids[0]
-    shift, found = 0, False
+    # Where the first still-listed entry of the old page 1 sits now, against where
+    # it sat then, is the drift (an entry withdrawn since does not break this).
+    was_at = {article: i for i, article in enumerate(cursor.top_ids)}
+    shift, seen_before = 0, 0
     for number in range(1, MAX_OVERLAP_PAGES + 1):
         listing = run.read_list(list_page_url(list_url, number), number)
         if listing is None or not listing.entries:
             break
         ids = [e.article_id for e in listing.entries]
-        found = old_top in ids
-        shift += ids.index(old_top) if found else len(ids)
+        anchor = next((i for i, article in enumerate(ids) if article in was_at), None)
         if first == 1 or to_page is None:
             _take_unstored(run, listing, known, window)
-        if found:
+        if anchor is not None:
+            shift = seen_before + anchor - was_at[ids[anchor]]
             break
-    if to_page is None or shift == 0:
+        seen_before += len(ids)
+    else:
+        shift = seen_before
+    if to_page is None or shift <= 0:
         return
     for number in range(to_page + 1, to_page + 1 + MAX_OVERLAP_PAGES):
         if shift <= 0:

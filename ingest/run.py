@@ -142,6 +142,10 @@ class FetchRun:
             self.error(f"list page {page}: {exc}")
             return None
         self.result.pages_read += 1
+        if listing.stored.http_status in GONE_STATUSES and page > 1:
+            # Past the last page (a redesigned portal answers 404 there): the end.
+            listing.entries, listing.next_page = [], None
+            return listing
         if listing.stored.http_status != 200:
             self.failed += 1
             self.error(f"list page {page}: HTTP {listing.stored.http_status} {listing.url}")

@@ -75,41 +75,29 @@ def _call(func, *args, **kwargs):
     return func(*args, **kwargs)
 
 
-def _ids(value: Any) -> list[str]:
-    if not value:
-        return []
-    if isinstance(value, int):  # a count, not ids
-        return []
-    return sorted({str(v) for v in value}, key=lambda s: (len(s), s))
+def _sorted_ids(ids: Iterable[Any]) -> list[str]:
+    """Article ids once each, in numeric order."""
+    return sorted({str(i) for i in ids or []}, key=lambda s: (len(s), s))
 
 
 def crawl_summary(result: Any, *, kind: str, elapsed_s: float | None = None) -> dict[str, Any]:
-    """A `CrawlResult` (or a dict) as the JSON-able summary every caller prints."""
-    raw = _jsonable(result) if not isinstance(result, dict) else _jsonable(result)
-    if not isinstance(raw, dict):
-        raw = {"result": raw}
-    new_ids = _ids(raw.get("new_ids") or raw.get("new_article_ids") or raw.get("new_articles"))
-    changed_ids = _ids(raw.get("changed_ids") or raw.get("changed_article_ids") or raw.get("changed_articles"))
-    gone_ids = _ids(raw.get("gone_ids") or raw.get("withdrawn_ids") or raw.get("gone"))
-    fetched_ids = _ids(raw.get("article_ids") or raw.get("fetched_ids"))
-    summary = dict(raw)
-    summary.update(
-        {
-            "kind": raw.get("kind") or kind,
-            "run_id": raw.get("run_id"),
-            "status": raw.get("status") or ("partial" if raw.get("failed") else "ok"),
-            "new_ids": new_ids,
-            "changed_ids": changed_ids,
-            "gone_ids": gone_ids,
-            "article_ids": fetched_ids or sorted(set(new_ids) | set(changed_ids), key=lambda s: (len(s), s)),
-            "new_articles": len(new_ids) if new_ids or not isinstance(raw.get("new_articles"), int) else raw["new_articles"],
-            "changed_articles": len(changed_ids)
-            if changed_ids or not isinstance(raw.get("changed_articles"), int)
-            else raw["changed_articles"],
-        }
+    """An `ingest.crawl.CrawlResult` as the JSON-able summary every caller prints:
+    its fields plus ``kind``, counts (``new_articles``, ``changed_articles``,
+    ``gone_articles``, ``rechecked_articles``) and ``article_ids`` (everything fetched)."""
+    raw = _jsonable(result)
+    summary: dict[str, Any] = {"kind": kind, **(raw if isinstance(raw, dict) else {"result": raw})}
+    for key in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):
+        summary[key] = _sorted_ids(summary.get(key))
+    summary["new_articles"] = len(summary["new_ids"])
+    summary["changed_articles"] = len(summary["changed_ids"])
+    summary["gone_articles"] = len(summary["gone_ids"])
+    summary["rechecked_articles"] = len(summary["rechecked_ids"])
+    summary["article_ids"] = _sorted_ids(
+        summary["new_ids"] + summary["changed_ids"] + summary["gone_ids"] + summary["rechecked_ids"]
     )
     for key in ("requests", "not_modified", "failed"):
-        summary.setdefault(key, 0)
+        summary[key] = int(summary.get(key) or 0)
+    summary.setdefault("status", "partial" if summary["failed"] else "ok")
     if elapsed_s is not None:
         summary["elapsed_s"] = round(elapsed_s, 2)
     return summary
@@ -118,13 +106,7 @@ def crawl_summary(result: Any, *, kind: str, elapsed_s: float | None = None) -> 
 def has_news(summary: dict[str, Any]) -> bool:
     """True when a fetch step brought something the warehouse must load (new, changed or
     withdrawn articles). No news: no asset event."""
-    return bool(
-        summary.get("new_ids")
-        or summary.get("changed_ids")
-        or summary.get("gone_ids")
-        or summary.get("new_articles")
-        or summary.get("changed_articles")
-    )
+    return bool(summary.get("new_ids") or summary.get("changed_ids") or summary.get("gone_ids"))
 
 
 def asset_extra(summary: dict[str, Any]) -> dict[str, Any]:
@@ -135,10 +117,12 @@ def asset_extra(summary: dict[str, Any]) -> dict[str, Any]:
         "status": summary.get("status"),
         "counts": {
             k: summary.get(k, 0)
-            for k in ("requests", "not_modified", "failed", "new_articles", "changed_articles")
+            for k in (
+                "requests", "not_modified", "failed",
+                "new_articles", "changed_articles", "gone_articles", "rechecked_articles",
+            )
         },
     }
-    extra["counts"]["gone_articles"] = len(summary.get("gone_ids") or [])
     for key in ("new_ids", "changed_ids", "gone_ids"):
         ids = list(summary.get(key) or [])
         extra[key] = ids[:MAX_IDS_IN_EXTRA]
@@ -155,10 +139,12 @@ def merge_summaries(summaries: Iterable[dict[str, Any]], *, run_id: str | None =
     out: dict[str, Any] = {"run_id": run_id, "kind": kind, "parts": len(summaries)}
     for key in ("requests", "not_modified", "failed"):
         out[key] = sum(int(s.get(key) or 0) for s in summaries)
-    for key in ("new_ids", "changed_ids", "gone_ids", "article_ids"):
-        out[key] = sorted({i for s in summaries for i in s.get(key) or []}, key=lambda x: (len(x), x))
+    for key in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids", "article_ids"):
+        out[key] = _sorted_ids(i for s in summaries for i in s.get(key) or [])
     out["new_articles"] = len(out["new_ids"])
     out["changed_articles"] = len(out["changed_ids"])
+    out["gone_articles"] = len(out["gone_ids"])
+    out["rechecked_articles"] = len(out["rechecked_ids"])
     out["batches"] = sum(
         (s["batches"] if isinstance(s.get("batches"), int) else len(s.get("batches") or [])) for s in summaries
     )

@@ -1,5 +1,10 @@
-"""Who a document asks to act: "requests the Heads of provincial departments;
-agencies and branches; Chairmen of ... to well perform ..."."""
+"""Who a document asks to act.
+
+Active: "... requests the Heads of provincial departments; agencies and branches;
+Chairmen of ... to well perform ...". Passive: "..., the Heads of ...; Chairmen of
+... are requested to:". Addressees are separated by ";" (commas also occur inside
+one addressee: "districts, towns and city").
+"""
 
 from __future__ import annotations
 
@@ -10,17 +15,45 @@ _ASKS = re.compile(
     r"urges?|urged|calls\s+on|called\s+on|calls\s+upon|called\s+upon|requires?|required|proposes?|proposed|demands?|demanded)\s+"
     r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:)"
 )
+# Found by its verb first; the clause is then read backwards to the sentence start
+# (a lazy "anything before the verb" pattern would be quadratic on long bodies).
+_ASKED = re.compile(
+    r"\s+(?:are|is|were|was)\s+(?:hereby\s+|also\s+)?"
+    r"(?:requested|asked|assigned|directed|required|urged|instructed)\s+to\b"
+)
+_SENTENCE_BREAK = re.compile(r"[.:!?\n]")
 _NOT_WHO = re.compile(r"^(?:that|to|for|all\s+of|it|this|these|them|us)\b", re.I)
+_CLAUSE_START = re.compile(r"^|,\s+(?=(?:the\s+|[A-Z]))")
+_PURPOSE = re.compile(r"^(?:in\s+order|to\s|in\s|on\s|for\s|accordingly|therefore|thus|moreover|the\s+\w+\s+clearly\s+states)", re.I)
 
 
 def addressees(text: str) -> list[str]:
-    match = _ASKS.search(text)
-    if not match:
+    active = _ASKS.search(text)
+    passive = _ASKED.search(text)
+    if passive and (active is None or passive.start() < active.start()):
+        breaks = list(_SENTENCE_BREAK.finditer(text, max(0, passive.start() - 500), passive.start()))
+        start = breaks[-1].end() if breaks else max(0, passive.start() - 500)
+        who = _subject_of(text[start : passive.start()].strip())
+    elif active:
+        who = active.group("who").strip()
+    else:
         return []
-    who = match.group("who").strip()
-    if _NOT_WHO.match(who):
+    if not who or _NOT_WHO.match(who):
         return []
-    names = []
+    return _split(who)
+
+
+def _subject_of(clause: str) -> str | None:
+    """The grammatical subject at the end of a clause: after its last introductory phrase."""
+    for match in _CLAUSE_START.finditer(clause):
+        rest = clause[match.end() :].strip()
+        if rest and not _PURPOSE.match(rest) and not re.search(r"\b(?:that|in\s+order|so\s+as)\b", rest):
+            return rest
+    return None
+
+
+def _split(who: str) -> list[str]:
+    names: list[str] = []
     for part in re.split(r"\s*;\s*", who):
         part = re.sub(r"^(?:and\s+)?(?:the\s+)?", "", part.strip(" ,"), flags=re.I).strip(" ,")
         if part and part not in names:

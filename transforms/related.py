@@ -9,7 +9,7 @@ from lxml import etree
 from .dates import iso_datetime, parse_iso_datetime, parse_stamp
 from .text import clean
 from .tree import absolute, same_site, text_of
-from .urls import article_id, is_article_url
+from .urls import article_id, is_article_url, page_number
 
 _ITEM_TAGS = {"li", "tr", "article", "div", "p", "dd", "dt", "section"}
 
@@ -29,9 +29,11 @@ def article_links(container: etree._Element | None, base: str, exclude_id: str |
     found: dict[str, LinkItem] = {}
     for anchor in container.iter("a"):
         url = absolute(anchor.get("href"), base)
-        if url is None or not same_site(url, base) or not is_article_url(url):
+        if url is None or not same_site(url, base):
             continue
         ident = article_id(url)
+        if ident is None or page_number(url) is not None:
+            continue
         if ident is not None and ident == exclude_id:
             continue
         key = ident or url

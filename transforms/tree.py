@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -45,11 +46,31 @@ def has_class(el: etree._Element, *names: str) -> bool:
     return any(name in classes for name in names)
 
 
+_INDEX = threading.local()
+_HAS_CLASS = etree.XPath("descendant-or-self::*[@class]")
+
+
+def _class_index(root: etree._Element) -> dict[str, etree._Element]:
+    """class token -> first element carrying it, built once per tree (one C-level XPath)."""
+    cached = getattr(_INDEX, "value", None)
+    if cached is not None and cached[0] is root:
+        return cached[1]
+    index: dict[str, etree._Element] = {}
+    for el in _HAS_CLASS(root):
+        for token in el.get("class", "").split():
+            index.setdefault(token, el)
+    _INDEX.value = (root, index)
+    return index
+
+
 def find_by_class(root: etree._Element, *names: str) -> etree._Element | None:
-    for el in elements(root):
-        if has_class(el, *names):
-            return el
-    return None
+    """The first element (document order) carrying any of the class names."""
+    index = _class_index(root)
+    found = [index[name] for name in names if name in index]
+    if len(found) <= 1:
+        return found[0] if found else None
+    order = {el: i for i, el in enumerate(root.iter())}
+    return min(found, key=lambda el: order.get(el, 0))
 
 
 def text_of(el: etree._Element | None) -> str:

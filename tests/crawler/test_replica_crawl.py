@@ -146,3 +146,13 @@ def test_fetched_pages_stored_as_fetched(tmp_path, replica_settings):
         assert datetime.fromisoformat(page.fetched_at).tzinfo is not None
         assert datetime.fromisoformat(page.fetched_at) <= datetime.now(UTC)
         assert len(page.content_sha256) == 64 and page.body[:15] == body[:15]
+
+
+def test_backfill_past_the_last_page_ends_cleanly_with_progress(tmp_path, replica_settings, capsys):
+    with start_replica(tmp_path, articles=30, seed=4, layout="modern") as replica:
+        settings = replica_settings(replica)
+        result = backfill(settings, {}, from_page=1, to_page=5, progress=True)
+        assert result.status == "ok", result.errors
+        assert len(result.new_ids) == 31
+        err = capsys.readouterr().err
+        assert "backfill" in err and "page" in err and "articles=31" in err

@@ -13,7 +13,12 @@ from transforms.addressees import addressees
         ),
         ("The Chairman requests the Provincial Police to:", ["Provincial Police"]),
         ("The Provincial People's Committee urges the Chairmen of districts to: ensure", ["Chairmen of districts"]),
-        ("departments and localities are requested to act", []),
+        ("departments and localities are requested to act", ["departments and localities"]),
+        (
+            "The Official Letter clearly states that, in order to ensure the implementation, the Heads of provincial "
+            "departments, agencies and branches; Chairmen of the People's Committees of districts are requested to:",
+            ["Heads of provincial departments, agencies and branches", "Chairmen of the People's Committees of districts"],
+        ),
         ("The Plan requests agencies and units to:", ["agencies and units"]),
         ("A meeting was held.", []),
         ("It requests that all units report.", []),

@@ -76,10 +76,14 @@ def postgres_db():
     try:
         conn = _pg_connect()
     except Exception as exc:  # psycopg2.OperationalError and friends
+        error = " ".join(str(exc).split())
+    else:
+        error = None
+    if error:
         pytest.fail(
-            f"PostgreSQL is not reachable at {PG_URL} ({str(exc).strip()}). "
-            "This test needs a running PostgreSQL server; `.ci/run` starts one "
-            "(or set PORTAL_TEST_PG to a superuser URL)."
+            f"PostgreSQL is not reachable at {PG_URL} ({error}). This test needs a running "
+            "PostgreSQL server; `.ci/run` starts one (or set PORTAL_TEST_PG to a superuser URL).",
+            pytrace=False,
         )
     name = f"portal_ingest_test_{secrets.token_hex(4)}"
     with conn.cursor() as cur:
@@ -98,25 +102,29 @@ def redis_db():
     """The URL of an otherwise unused Redis database, flushed at the end."""
     import redis
 
-    claimed = None
+    claimed, error = None, None
     try:
         for db in REDIS_DBS:
             client = redis.Redis.from_url(REDIS_URL, db=db, socket_connect_timeout=5)
             client.ping()
             # Claim atomically; a database that holds anything else is left alone.
-            if client.set(REDIS_CLAIM_KEY, str(os.getpid()), nx=True):
+            if client.set(REDIS_CLAIM_KEY, str(os.getpid()), nx=True, ex=6 * 3600):
                 if client.dbsize() == 1:
                     claimed = (db, client)
                     break
                 client.delete(REDIS_CLAIM_KEY)
             client.close()
     except redis.exceptions.ConnectionError as exc:
+        error = str(exc)
+    if error:
         pytest.fail(
-            f"Redis is not reachable at {REDIS_URL} ({exc}). This test needs a running "
-            "Redis server; `.ci/run` starts one (or set PORTAL_TEST_REDIS)."
+            f"Redis is not reachable at {REDIS_URL} ({error}). This test needs a running "
+            "Redis server; `.ci/run` starts one (or set PORTAL_TEST_REDIS).",
+            pytrace=False,
         )
     if claimed is None:
-        pytest.fail(f"no free Redis database among {list(REDIS_DBS)} at {REDIS_URL}")
+        pytest.fail(f"no free Redis database among {list(REDIS_DBS)} at {REDIS_URL} "
+                    "(each holds keys; `redis-cli -n N flushdb` frees database N)", pytrace=False)
     db, client = claimed
     try:
         yield f"{REDIS_URL.rstrip('/')}/{db}"
@@ -257,56 +265,13 @@ def _wait(what: str, check, timeout: float, stack: Stack, interval: float = 2.0)
 # --------------------------------------------------------------------------- replica
 
 
-@contextlib.contextmanager
-def _replica(tmp: Path):
-    """The offline portal: tests/support/replica.py when present, else the module."""
-    sys.path.insert(0, str(REPO / "tests"))
-    try:
-        from support.replica import start_replica  # type: ignore[import-not-found]
-    except ImportError:
-        start_replica = None
-    finally:
-        sys.path.remove(str(REPO / "tests"))
-    if start_replica is not None:
-        handle = start_replica(articles=REPLICA_ARTICLES)
-        enter = getattr(handle, "__enter__", None)
-        if enter is not None:
-            with handle as h:
-                yield getattr(h, "base_url", None) or getattr(h, "url", None) or str(h)
-            return
-        try:
-            yield getattr(handle, "base_url", None) or getattr(handle, "url", None)
-        finally:
-            for closer in ("stop", "close", "shutdown"):
-                if hasattr(handle, closer):
-                    getattr(handle, closer)()
-                    break
-        return
-    port = _free_port()
-    log = (tmp / "replica.log").open("w")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "portal_replica", "--port", str(port),
-         "--articles", str(REPLICA_ARTICLES)],
-        stdout=log, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
-        start_new_session=True, cwd=tmp,
-    )
-    log.close()
-    url = f"http://127.0.0.1:{port}"
-    try:
-        deadline = time.monotonic() + 60
-        while not _http_ok(url + "/robots.txt"):
-            if proc.poll() is not None or time.monotonic() > deadline:
-                pytest.fail("the replica did not start:\n"
-                            + _tail((tmp / "replica.log").read_text(errors="replace")))
-            time.sleep(0.5)
-        yield url
-    finally:
-        _signal_group(proc, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            _signal_group(proc, signal.SIGKILL)
-            proc.wait(timeout=10)
+def _start_replica(tmp: Path):
+    """The offline portal (tests/support/replica.py), on a free port."""
+    if str(REPO / "tests") not in sys.path:
+        sys.path.insert(0, str(REPO / "tests"))
+    from support.replica import start_replica
+
+    return start_replica(tmp, articles=REPLICA_ARTICLES)
 
 
 # --------------------------------------------------------------------------- the stack
@@ -397,19 +362,20 @@ def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
             stack.run(f"setup-{i}", *cmd, timeout=180)
         timings["setup"] = time.monotonic() - t0
 
-        # The order and the health checks of docker-compose.yaml: the workers need the
-        # execution API, so the api-server is up before anything can run a task.
+        # The health checks of docker-compose.yaml. A task calls the execution API as it
+        # starts, so the scheduler (nothing is queued before it runs) waits for the
+        # api-server to be healthy; the others start meanwhile.
         stack.start("api-server", *af, "api-server", "--host", "127.0.0.1",
                     "--port", str(api_port), "--workers", "1")
-        _wait("the api-server's /api/v2/monitor/health",
-              lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/monitor/health"),
-              START_TIMEOUT, stack)
-        stack.start("scheduler", *af, "scheduler")
         stack.start("dag-processor", *af, "dag-processor")
         stack.start("triggerer", *af, "triggerer")
         stack.start("celery-worker", *af, "celery", "worker", "--concurrency", "2",
                     "--queues", env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"],
                     "--without-mingle", "--without-gossip")
+        _wait("the api-server's /api/v2/monitor/health",
+              lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/monitor/health"),
+              START_TIMEOUT, stack)
+        stack.start("scheduler", *af, "scheduler")
         health_port = env["AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT"]
         _wait("the scheduler's /health",
               lambda: _http_ok(f"http://127.0.0.1:{health_port}/health"), START_TIMEOUT, stack)
@@ -470,23 +436,18 @@ def _article_ids(path: Path, table: str) -> set[str]:
         con.close()
 
 
-def _get_json_lines(url: str) -> list[dict]:
-    with urllib.request.urlopen(url, timeout=30) as resp:
-        return [json.loads(line) for line in resp.read().decode().splitlines() if line.strip()]
-
-
 def test_celery_on_postgres_loads_the_replica(tmp_path, postgres_db, redis_db):
     if not any(DAGS.glob("*.py")):
         pytest.fail(f"no DAG files in {DAGS}")
     data = tmp_path / "data"
     data.mkdir()
     duckdb_path = data / "portal.duckdb"
-    with _replica(tmp_path) as base_url:
-        base_url = base_url.rstrip("/")
+    with _start_replica(tmp_path) as replica:
+        base_url = replica.base_url.rstrip("/")
         # One article published today, as on the live portal: the replica's generated
         # corpus is older than the warehouse's freshness check allows.
-        urllib.request.urlopen(f"{base_url}/__replica__/publish?n=1", timeout=30).close()
-        truth = {a["article_id"] for a in _get_json_lines(f"{base_url}/__replica__/truth")}
+        replica.control("publish", n=1)
+        truth = {str(a["article_id"]) for a in replica.truth()}
         result = run_production_stack(
             tmp_path, postgres_db, redis_db, dags=DAGS,
             setup=[[sys.executable, "-m", "portal_ingest.airflow_setup"]],

@@ -20,8 +20,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-
-yaml = pytest.importorskip("yaml")
+import yaml  # dev dependency (pyproject.toml)
 
 ROOT = Path(__file__).resolve().parents[2]
 COMPOSE = ROOT / "docker-compose.yaml"
@@ -438,6 +437,14 @@ def test_dockerfile_builds_on_the_official_image_from_the_lock():
     assert re.search(r"uv export --frozen --no-dev", text)
     assert '"apache-airflow==3.3.2"' in text
     assert "COPY --chown=airflow:0 dags /opt/airflow/dags" in text
+    # Every package the project installs is copied into the image.
+    import tomllib
+
+    packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
+    for package in packages:
+        assert re.search(rf"(?m)^COPY .*\b{package} /opt/portal-ingest/{package}$", text), (
+            f"the Dockerfile does not copy package {package}"
+        )
     ignore = (ROOT / ".dockerignore").read_text().splitlines()
     assert ".env" in ignore, ".env must not be sent to the docker build"
 

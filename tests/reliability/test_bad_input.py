@@ -156,15 +156,25 @@ def test_cli_parse_list_of_garbage():
 
 GOOD = [9101, 9102]
 LOOP_ID, OFFHOST_REDIRECT_ID, OFFHOST_LINK_ID = 9008, 9009, 9010
+INJECTION_ID = 9103
+INJECTION_TITLE = "Robert'); DROP TABLE articles; -- \" OR 1=1 {0} %s $1 ?"
 
 
 def hostile_routes(other_base: str) -> dict:
     items = []
     routes: dict = {"/robots.txt": Response(200, b"User-agent: *\nDisallow:\n", {"Content-Type": "text/plain"})}
     stamp = "09/10/2020 8:12 SA"
+    offsite_related = (f'<li class="item"><a href="{other_base}{article_url(9013)}">Off-host related</a>'
+                       ' <span class="date">(13/10/2020 4:58 CH)</span></li>').encode()
     for aid in GOOD:
-        routes[article_url(aid)] = Response(200, sample_article(aid, f"Good article {aid}"))
+        page = sample_article(aid, f"Good article {aid}")
+        # a "Latest new" link to another port: never followed
+        page = page.replace(b'<li class="item">', offsite_related + b'<li class="item">', 1)
+        routes[article_url(aid)] = Response(200, page)
         items.append((article_url(aid), f"Good article {aid}", stamp))
+    # Values that would break SQL built by string formatting.
+    routes[article_url(INJECTION_ID)] = Response(200, sample_article(INJECTION_ID, INJECTION_TITLE.replace("&", "&amp;")))
+    items.append((article_url(INJECTION_ID), "Quotes", stamp))
     for name, make in badpages.CORPUS.items():
         aid = badpages.IDS[name]
         body, headers = make()
@@ -191,7 +201,7 @@ def hostile_routes(other_base: str) -> dict:
 
 def _other_routes() -> dict:
     routes = {"/robots.txt": Response(200, b"User-agent: *\nDisallow:\n", {"Content-Type": "text/plain"})}
-    for aid in (OFFHOST_REDIRECT_ID, OFFHOST_LINK_ID):
+    for aid in (OFFHOST_REDIRECT_ID, OFFHOST_LINK_ID, 9013):
         routes[article_url(aid)] = Response(200, sample_article(aid, f"Off-host article {aid}"))
     return routes
 
@@ -262,6 +272,19 @@ def test_hostile_crawl_reports_what_failed(hostile_crawl):
     failed = sum(r[3] or 0 for r in runs)
     assert failed >= 3, f"runs do not report the huge page, the redirect loop and the off-host redirect: {runs}"
     assert any(r[1] in ("partial", "failed") for r in runs), f"a run with failures says it was ok: {runs}"
+    errors = " ".join(e for (errs,) in query(db, "SELECT errors FROM runs") for e in errs or [])
+    for aid, what in ((badpages.IDS["huge"], "TooLarge"), (LOOP_ID, "Redirect"), (OFFHOST_REDIRECT_ID, "OffHost")):
+        assert f"{aid}" in errors and what in errors, f"runs.errors does not name article {aid} ({what}): {errors[:500]}"
+
+
+def test_hostile_values_stored_verbatim(hostile_crawl):
+    """Quotes, semicolons and placeholders in page text reach the warehouse as data
+    (SQL is built with parameters), and the tables are all still there."""
+    db: Path = hostile_crawl["db"]
+    title = query(db, "SELECT title FROM articles WHERE article_id = ?", [str(INJECTION_ID)])
+    assert title and title[0][0] == INJECTION_TITLE
+    tables = {r[0] for r in query(db, "SELECT table_name FROM information_schema.tables")}
+    assert {"articles", "raw_pages", "runs", "quarantine"} <= tables
 
 
 def test_hostile_crawl_loop_is_bounded(hostile_crawl):

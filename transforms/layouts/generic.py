@@ -132,18 +132,21 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
     start = parts.title_element
     if start is not None:
         # The date sits just after the title in reading order.
+        # Not the sidebar's stamps, nor a date line inside the text ("Hanoi, June 6, 2017");
+        # when the title sits inside the body block, only the few elements right after it.
+        body = None if _inside(start, parts.body) else parts.body
+        limit = 6 if body is None else 40
         for count, el in enumerate(_following(root, start)):
-            if count > 40:
+            if count > limit:
                 break
-            # not the sidebar's stamps, nor a date line inside the text ("Hanoi, June 6, 2017")
-            if _inside(el, parts.related_box) or _inside(el, parts.body) or _in_chrome(el):
+            if _inside(el, parts.related_box) or _inside(el, body) or _in_chrome(el):
                 continue
             if _take_date(el, parts, near_title=True):
                 return
         # ... or just before it ("<span class=x>09/10/2020</span><h1>...").
         preceding = [el for el in _preceding(root, start)][-15:]
         for el in reversed(preceding):
-            if _inside(el, parts.related_box) or _inside(el, parts.body) or _in_chrome(el):
+            if _inside(el, parts.related_box) or _inside(el, body) or _in_chrome(el):
                 continue
             if _take_date(el, parts, near_title=True):
                 return
