@@ -85,7 +85,10 @@ def run_ours(base_url: str, articles: int, concurrency: int, workdir: str) -> di
                                   load=False)["fetch"]
         requests, failed = fetch.get("requests", 0), fetch.get("failed", 0)
         fetch_s, fetch_rss = round(time.monotonic() - started, 2), peak_rss_mb()
-        loaded = pipeline.load_pending(settings).get("new_articles", 0)
+        load = pipeline.load_pending(settings)
+        loaded = load.get("new_articles", 0)
+        print(json.dumps({k: v for k, v in load.items() if not isinstance(v, list)}, default=str),
+              file=sys.stderr)
         path = "portal_ingest.pipeline.backfill (fetch, then load + publish)"
     else:
         from ingest.crawl import backfill
@@ -158,6 +161,8 @@ def child(side: str, articles: int, concurrency: int, seed: int) -> dict:
         stop(replica)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {side} failed:\n{proc.stderr[-3000:]}")
+    if proc.stderr.strip():
+        print(f"[{side} {articles}] {proc.stderr.strip()[-1500:]}", file=sys.stderr)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["articles"] = articles
     result["pages_per_s"] = round(result["requests"] / result["elapsed_s"], 1)

@@ -18,7 +18,7 @@ from .dates import iso_date, iso_datetime
 from .decode import decode_html
 from .layouts import extract_parts
 from .related import article_links
-from .tree import parse_html
+from .tree import page_base, parse_html
 from .urls import article_id
 from .version import PARSER_VERSION
 
@@ -28,15 +28,15 @@ _DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
 def parse_article(html: bytes | str | None, url: str | None) -> dict:
     url = url or ""
     text, warnings = decode_html(html)
-    record = _empty(url, warnings)
+    record = empty_record(url, warnings)
     if not text.strip():
         warnings.append("empty page")
-        _missing(record)
+        warn_missing(record)
         return record
     if _looks_truncated(text):
         warnings.append("page looks truncated (no closing </html>)")
     root = parse_html(text)
-    base = url or _self_url(root)
+    base = page_base(url, _self_url(root))
     parts = extract_parts(root)
     warnings.extend(parts.warnings)
     if parts.layout == "generic":
@@ -80,7 +80,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         {"url": item.url, "title": item.title, "listed_at": item.listed_at}
         for item in article_links(parts.related_box, base, exclude_id=record["article_id"])
     ]
-    _missing(record)
+    warn_missing(record)
     return record
 
 
@@ -89,7 +89,7 @@ def _looks_truncated(text: str) -> bool:
     return "<html" in text[:4096].lower() and "</html" not in tail and "</body" not in tail
 
 
-def _empty(url: str, warnings: list[str]) -> dict:
+def empty_record(url: str, warnings: list[str]) -> dict:
     return {
         "kind": "article",
         "url": url,
@@ -108,7 +108,7 @@ def _empty(url: str, warnings: list[str]) -> dict:
     }
 
 
-def _missing(record: dict) -> None:
+def warn_missing(record: dict) -> None:
     if not record["title"]:
         record["warnings"].append("no title found")
     if not record["published_on"]:

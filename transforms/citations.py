@@ -21,7 +21,7 @@ ISSUED, HEADER, CITED = "issued", "header", "cited"
 
 _ISSUE_VERB = (
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|"
-    r"has\s+sent|published)"
+    r"has\s+sent|published|publishes|passed|passes|enacted|enacts|announced|announces)"
 )
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
@@ -32,7 +32,7 @@ _VERB_BEFORE = re.compile(
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
     r"(?:was|were|is|are|being|(?:has|have|had)\s+(?:just\s+|recently\s+|now\s+)?been)\s+"
-    r"(?:just\s+|recently\s+|officially\s+|newly\s+)?(?:issued|signed|promulgated|released|adopted|passed)\b"
+    r"(?:just\s+|recently\s+|officially\s+|newly\s+)?(?:issued|signed|promulgated|released|adopted|passed|enacted|announced)\b"
 )
 # The number's own clause ends in a passive issuing verb, with no new clause
 # (", the ...", ", which ...") between them.
@@ -106,7 +106,7 @@ def _date_after(after: str) -> date | None:
     match = _DATED.match(after)
     if not match:
         return None
-    rest = after[match.end() :]
+    rest = re.sub(r"^the\s+", "", after[match.end() :], flags=re.I)
     dates = find_dates(rest[:40])
     return dates[0].value if dates and dates[0].start == 0 else None
 

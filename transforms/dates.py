@@ -98,9 +98,11 @@ def parse_stamp(text: str | None) -> datetime | None:
         return None
     first = dates[0]
     match = _TIME.search(text, first.end)
-    if match is None or match.start() - first.end > 12:
-        return None
-    return _combine(first.value, match)
+    if match is not None and match.start() - first.end <= 12:
+        return _combine(first.value, match)
+    # "08:12 09/10/2020": the time may come first
+    before = [m for m in _TIME.finditer(text, max(0, first.start - 24), first.start) if first.start - m.end() <= 12]
+    return _combine(first.value, before[-1]) if before else None
 
 
 def parse_time_on(day: date, text: str) -> datetime | None:

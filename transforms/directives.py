@@ -1,9 +1,11 @@
 """The top-level requests of a document, from the body's lines.
 
-The first list marker seen sets the top level (dash lines, `1.` numbers, <li>,
-bullets); lines with any other marker (`a)`, `+`, a dash under `1.`) are
-sub-items and are appended to their parent's text, markers kept so the parent
-still reads as a list.
+Lines with list markers form runs (dash lines, `1.` numbers, <li>, bullets,
+`Article 1.`). The runs that are directives are the ones introduced by a
+request ("requests ... to:", "assigns:", "the following tasks:"); when no run
+is, every run counts. Inside the chosen runs the first marker kind is the top
+level; lines with any other marker (`a)`, `+`, a dash under `1.`) are sub-items
+appended to their parent's text, markers kept so the parent still reads as a list.
 """
 
 from __future__ import annotations
@@ -16,9 +18,16 @@ _MARKERS = (
     ("dash", re.compile(r"^[-\u2013\u2014\u2212]+\s*(?=\S)")),
     ("bullet", re.compile(r"^[\u2022\u00b7\u25cf\u25aa\u25e6\u25a0\u25ba\u2023\u2043\u2219*\u2713\u2714\u27a2\u27a4]\s*")),
     ("number", re.compile(r"^\(?\d{1,2}\s*[.)]\s*(?=\S)(?!\d)")),
-    ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*")),
+    ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*|^[a-zđ]\.\s+(?=\S)")),
     ("plus", re.compile(r"^\+\s*")),
+    ("article", re.compile(r"^Article\s+\d{1,2}\s*[.:]\s*", re.I)),
     ("roman", re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\s*[.)]\s+")),
+)
+# What introduces the document's requests.
+_ASK_CUE = re.compile(
+    r"\b(?:requests?|requested|requesting|assigns?|assigned|directs?|directed|urges?|urged|asks?|asked|instructs?|"
+    r"instructed|required?s?|tasks?|following\s+(?:contents|measures|solutions|tasks|requirements|contents))\b",
+    re.I,
 )
 
 
@@ -32,14 +41,11 @@ def marker(text: str) -> tuple[str | None, str]:
 
 
 def directives(lines: list[Line]) -> list[dict]:
+    marked = [(line, *_kind(line)) for line in lines]
+    chosen = _directive_lines(marked)
     items: list[str] = []
     top: str | None = None
-    for line in lines:
-        kind, stripped = marker(line.text)
-        if line.kind == "li":
-            kind = "li"
-        if kind is None:
-            continue
+    for line, kind, stripped in chosen:
         if top is None:
             if kind == "roman":  # section headings ("I. OBJECTIVES"), not requests
                 continue
@@ -50,3 +56,50 @@ def directives(lines: list[Line]) -> list[dict]:
         elif items and kind != "roman":
             items[-1] = f"{items[-1]} {line.text}"
     return [{"ordinal": i, "text": text} for i, text in enumerate(items, start=1)]
+
+
+def _kind(line: Line) -> tuple[str | None, str]:
+    kind, stripped = marker(line.text)
+    if line.kind == "li":
+        return "li", stripped
+    return kind, stripped
+
+
+def _directive_lines(marked: list[tuple[Line, str | None, str]]) -> list[tuple[Line, str | None, str]]:
+    """The marked lines of the runs that are requests."""
+    runs: list[tuple[str, list]] = []  # (intro line text, run)
+    intro, current = "", []
+    for entry in marked:
+        if entry[1] is None:
+            if current:
+                runs.append((intro, current))
+                current = []
+            intro = entry[0].text
+        else:
+            current.append(entry)
+    if current:
+        runs.append((intro, current))
+    if len(runs) <= 1:
+        return [entry for _, run in runs for entry in run]
+    asked = [i for i, (text, _) in enumerate(runs) if _ASK_CUE.search(text)]
+    colon = [i for i, (text, _) in enumerate(runs) if text.rstrip().endswith(":")]
+    chosen = set(asked or colon or range(len(runs)))
+    # A numbered list interrupted by a plain paragraph goes on: "2." after "1." belongs too.
+    last_number = None
+    out = []
+    for i, (_, run) in enumerate(runs):
+        first = _number(run[0])
+        if i in chosen or (first is not None and last_number is not None and first == last_number + 1):
+            out.extend(run)
+            numbers = [n for n in map(_number, run) if n is not None]
+            last_number = numbers[-1] if numbers else None
+        else:
+            last_number = None
+    return out
+
+
+def _number(entry: tuple[Line, str | None, str]) -> int | None:
+    if entry[1] != "number":
+        return None
+    match = re.match(r"^\(?(\d{1,2})", entry[0].text)
+    return int(match.group(1)) if match else None

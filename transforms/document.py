@@ -1,8 +1,8 @@
 """The one document an article announces, and the words around it.
 
 The document is the first mention the text says was issued/signed/promulgated,
-else the numbered header of a full-text document, else (weakest) a number that
-opens the title as its subject ("Official Telegram No. 05/CĐ-UBND on ...").
+else the numbered header of a full-text document. Nothing else: a number that
+opens a title without the text saying it was issued is only cited (CONTRACT).
 Its issuer comes from the words (`the Chairman of the Provincial People's
 Committee issued ...`, `... was signed by ...`), else from the number's codes.
 """
@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .citations import CITED, HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
+from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
 from .dates import find_dates
 
 _ORG_NOUNS = re.compile(
@@ -29,7 +29,7 @@ _PERSON_AFTER_OFFICE = re.compile(
 _NAME_INSIDE_OFFICE = re.compile(
     r"^(?P<title>(?:Permanent\s+|Standing\s+)?(?:Vice\s+|Deputy\s+)?(?:Chairman|Chairwoman|Chairperson|Chair|Director|"
     r"Secretary|Minister|Prime Minister|President|Governor|Head))\s+(?:Mr\.?\s+|Mrs\.?\s+|Ms\.?\s+)?"
-    r"(?:[A-Z][a-z\u00c0-\u1ef9]+\s+){2,4}(?P<of>of\s+.+)$"
+    r"(?:[A-Z][a-z\u00c0-\u1ef9]+(?:\s+|$)){2,4}(?P<of>of\s+.+)?$"
 )
 _ABBREVIATIONS = {
     "PPC": "Provincial People's Committee",
@@ -39,7 +39,8 @@ _ABBREVIATIONS = {
 }
 _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
-    r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published)"
+    r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
+    r"publishes|passed|passes|enacted|enacts|announced|announces)"
     r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
@@ -94,13 +95,6 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     pick = next((m for m in mentions if m.role == ISSUED), None)
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
-    if pick is None:
-        # "Official Telegram No. 05/CĐ-UBND on ..." as the whole title: the title is the document's name.
-        first = next((m for m in mentions if m.type_start < title_end), None)
-        if first is not None and first.role == CITED and re.fullmatch(r"\s*(?:the\s+)?", text[: first.type_start], re.I):
-            if first.type_start != first.number.start:  # a type word, not a bare number
-                pick = first
-                warnings.append("document taken from the title")
     if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
@@ -180,8 +174,8 @@ def _org(phrase: str) -> str | None:
     person = _PERSON_AFTER_OFFICE.match(phrase)
     if person:
         phrase = person.group("office")
-    # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee"
-    phrase = _NAME_INSIDE_OFFICE.sub(r"\g<title> \g<of>", phrase)
+    # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
+    phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
     return phrase[0].upper() + phrase[1:]
 

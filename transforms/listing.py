@@ -13,7 +13,7 @@ from .decode import decode_html
 from .layouts.generic import is_chrome, latest_boxes
 from .related import article_links
 from .text import clean
-from .tree import absolute, parse_html, same_site, text_of
+from .tree import absolute, page_base, parse_html, same_site, text_of
 from .urls import is_article_url, page_number, same_list
 
 _NEXT_WORDS = {"next", "next >", "next »", "next page", ">", "»", "›", "tiếp", "sau", "trang sau", "next>>", "next ›"}
@@ -27,7 +27,7 @@ def parse_listing(html: bytes | str | None, url: str | None) -> dict:
     if not text.strip():
         return record
     root = parse_html(text)
-    base = url or _canonical(root)
+    base = page_base(url, _canonical(root))
     record["next_page"] = next_page(root, base)  # before chrome (pagination) is stripped
     content, menu_urls = _strip_chrome(root, base)
     items = [item for item in article_links(content, base) if item.url not in menu_urls]
@@ -49,7 +49,7 @@ def _strip_chrome(root: etree._Element, base: str) -> tuple[etree._Element, set[
     # page's article links, when it is the list itself (the home page's "Latest news").
     total = _article_link_count(body)
     latest = [box for box in latest_boxes(root) if _article_link_count(box) * 2 < total]
-    doomed = [el for el in body.iter() if isinstance(el.tag, str) and (el in latest or is_chrome(el))]
+    doomed = [el for el in body.iter() if isinstance(el.tag, str) and (el in latest or (is_chrome(el) and not _is_the_list(el, total)))]
     menu_urls = {
         url
         for el in doomed
@@ -69,6 +69,14 @@ def _strip_chrome(root: etree._Element, base: str) -> tuple[etree._Element, set[
                 else:
                     parent.text = (parent.text or "") + tail
     return body, menu_urls
+
+
+def _is_the_list(el: etree._Element, total: int) -> bool:
+    """A box named like a sidebar ("latest-news") that holds most of the page's article links is the list."""
+    if el.tag in ("nav", "header", "footer"):
+        return False
+    count = _article_link_count(el)
+    return count >= 2 and count * 2 > total
 
 
 def _article_link_count(el: etree._Element) -> int:

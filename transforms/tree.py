@@ -131,9 +131,17 @@ def absolute(href: str | None, base: str) -> str | None:
         parts = urlsplit(url)
     except ValueError:
         return None
-    if base and parts.scheme not in ("http", "https"):
+    if base and parts.scheme not in ("http", "https", urlsplit(base).scheme):
         return None
     return parts._replace(fragment="").geturl()
+
+
+def page_base(url: str, own_url: str) -> str:
+    """What relative links resolve against: the caller's http(s) URL, else the page's
+    own canonical address, else whatever was given (a file: URL from the CLI)."""
+    if url.lower().startswith(("http://", "https://")):
+        return url
+    return own_url if own_url.lower().startswith(("http://", "https://")) else (url or own_url)
 
 
 def same_site(url: str, base: str) -> bool:

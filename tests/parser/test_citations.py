@@ -108,3 +108,11 @@ def test_each_reference_once_in_order_never_the_document():
     assert doc.number == "8/KH-UBND"
     assert refs == [("1/2020/ND-CP", "Decree", "2020-06-05"), ("2/2021/TT-BTC", "Circular", None)]
     assert [m.role for m in mentions].count(CITED) == 4  # the second "Plan No. 8" is a mention, not a reference
+
+
+def test_a_number_in_the_title_alone_is_not_the_document():
+    doc, refs, _ = analyse(
+        "Resolution No. 18-NQ/TW: five years on",
+        "Provincial leaders held a conference to review five years of implementing the Resolution.",
+    )
+    assert doc is None and refs == [("18-NQ/TW", "Resolution", None)]

@@ -55,3 +55,31 @@ def test_marker():
     assert marker("12. To do") == ("number", "To do")
     assert marker("2020. The year") == (None, "2020. The year")
     assert marker("a) sub") == ("letter", "sub")
+
+
+def test_only_the_requested_list_counts():
+    got = directives(lines(
+        "In 2020 the province achieved:", "- growth of 7%;", "- 20 new schools.",
+        "The Provincial People's Committee requests departments to:", "- To review plans.", "- To report monthly.",
+    ))
+    assert texts(got) == ["To review plans.", "To report monthly."]
+
+
+def test_numbered_list_interrupted_by_a_paragraph():
+    got = directives(lines("The PPC assigns:", "1. Health to act.", "This is urgent.", "2. Finance to pay.", "Done."))
+    assert texts(got) == ["Health to act.", "Finance to pay."]
+
+
+def test_two_requested_lists():
+    got = directives(lines("The PPC requests departments to:", "- A.", "The PPC assigns districts to:", "- B."))
+    assert texts(got) == ["A.", "B."]
+
+
+def test_decision_articles():
+    got = directives(lines("DECIDES:", "Article 1. To approve the plan.", "Article 2. This Decision takes effect."))
+    assert texts(got) == ["To approve the plan.", "This Decision takes effect."]
+
+
+def test_letter_dot_subitems():
+    got = directives(lines("1. Health to:", "a. Receive vaccines;", "b. Vaccinate.", "2. Finance to pay."))
+    assert texts(got) == ["Health to: a. Receive vaccines; b. Vaccinate.", "Finance to pay."]

@@ -57,4 +57,19 @@ def test_urls():
     assert article_id("http://h/en-us/Pages/news.aspx?ChannelId=14") is None
     assert is_article_url("/slug-c2718.html") and not is_article_url("/slug-c14.html?page=2")
     assert page_number("http://h/news.aspx?ChannelId=1&Page=3") == 3
+    # shapes of a redesign we have not seen yet
+    assert article_id("http://h/news/5001/hung-yen-strengthens") == "5001"
+    assert article_id("http://h/tin-tuc/slug-12345.html") == "12345"
+    assert article_id("http://h/detail.aspx?NewsId=77") == "77"
+    assert article_id("http://h/Uploads/2020/10/plan-2718.pdf") is None
+    assert article_id("http://h/archive/2020/") is None
+    assert article_id("http://h/news.aspx?ChannelId=14&Page=2") is None
     assert with_page("http://h/?page=2", 3) == "http://h/?page=3"
+
+
+def test_a_list_whose_class_looks_like_a_sidebar_is_still_the_list():
+    html = """<body><div class="menu"><a href="/a-c1.html">Menu article</a></div>
+    <div class="latest-news"><ul><li><a href="/one-c3101.html">One</a> (02/03/2021 9:00 SA)</li>
+    <li><a href="/two-c3102.html">Two</a> (01/03/2021 9:00 SA)</li></ul></div></body>"""
+    got = parse_listing(html, "http://h/")
+    assert [i["article_id"] for i in got["items"]] == ["3101", "3102"]

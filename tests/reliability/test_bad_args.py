@@ -8,6 +8,7 @@ import pytest
 from .helpers import clean_env, free_port, one_line_error, run_cli
 
 DEAD = f"http://127.0.0.1:{free_port()}"  # nothing listens there
+QUICK = {"max_retries": 0, "backoff_s": 0.01, "connect_timeout_s": 0.5}
 
 
 @pytest.mark.parametrize(
@@ -35,8 +36,11 @@ DEAD = f"http://127.0.0.1:{free_port()}"  # nothing listens there
     ],
 )
 def test_bad_argument(tmp_path, args, fragment):
+    from .helpers import cli_cmd, run
+
     db = tmp_path / "portal.duckdb"
-    result = run_cli("--duckdb", str(db), *args, env=clean_env(PORTAL_BASE_URL=DEAD), timeout=60)
+    # (quick retries: an argument that slips through must not cost a long crawl of a dead port)
+    result = run(cli_cmd(QUICK, "--base-url", DEAD, "--duckdb", str(db), *args), timeout=60)
     line = one_line_error(result)
     assert fragment in line, line
     assert not db.exists(), "a rejected command created the warehouse"
@@ -59,10 +63,14 @@ def test_bad_environment(tmp_path, env, fragment):
 
 
 def test_unreachable_portal_is_one_line(tmp_path):
-    """Nothing listening on the portal's port: one line, no traceback, no partial warehouse rows."""
+    """Nothing listening on the portal's port: one line, no traceback, no partial warehouse rows.
+    (The CLI with two quick retries instead of five backed-off ones, to keep the suite fast.)"""
+    from .helpers import cli_cmd, run
+
     db = tmp_path / "portal.duckdb"
-    result = run_cli("--base-url", DEAD, "--duckdb", str(db), "--max-rps", "0", "crawl", "--pages", "1",
-                     env=clean_env(), timeout=240)
+    result = run(cli_cmd({"max_retries": 1, "backoff_s": 0.05, "connect_timeout_s": 1},
+                         "--base-url", DEAD, "--duckdb", str(db), "--max-rps", "0", "crawl", "--pages", "1"),
+                 timeout=240)
     err = result.stderr.decode("utf-8", "replace")
     assert "Traceback" not in err, err[-3000:]
     if result.returncode == 0:

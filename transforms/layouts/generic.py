@@ -8,6 +8,7 @@ is headed "Latest new(s)".
 
 from __future__ import annotations
 
+import json
 import re
 
 from lxml import etree
@@ -102,7 +103,7 @@ def _same(a: str, b: str) -> bool:
 
 
 def _find_title(root: etree._Element, parts: PageParts) -> None:
-    og = meta(root, "og:title", "twitter:title", "title", "dc.title")
+    og = meta(root, "og:title", "twitter:title", "title", "dc.title") or _json_ld(root, "headline")
     from_title = page_title(root)
     headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h)]
     for wanted in (og, from_title):
@@ -113,14 +114,19 @@ def _find_title(root: etree._Element, parts: PageParts) -> None:
             if text and _same(text, wanted):
                 parts.title, parts.title_element = text, heading
                 return
-    if og or from_title:
-        parts.title = og or from_title
+    if og:
+        parts.title = og
         return
+    # No og tag and no heading matches <title> (which may name the section, not the
+    # article): the page's own <h1>, unless it is the site's logo.
     for heading in headings:
         text = text_of(heading)
-        if text and heading.tag == "h1":
+        if text and heading.tag == "h1" and not _site_like(text) and len(text) <= 300:
             parts.title, parts.title_element = text, heading
             return
+    if from_title:
+        parts.title = from_title
+        return
     if headings:
         parts.title, parts.title_element = text_of(headings[0]) or None, headings[0]
 
@@ -152,7 +158,7 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
                 return
     meta_value = meta(
         root, "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate", "dc.date", "date"
-    )
+    ) or _json_ld(root, "datePublished")
     if meta_value:
         day, moment = parse_iso_datetime(meta_value)
         if day is None:
@@ -173,6 +179,23 @@ def _preceding(root: etree._Element, start: etree._Element):
             return
         if el.tag not in SKIP_TAGS and el.tag not in ("html", "body"):
             yield el
+
+
+def _json_ld(root: etree._Element, key: str) -> str | None:
+    """A string field of the page's JSON-LD (schema.org NewsArticle), if any."""
+    for script in root.iter("script"):
+        if (script.get("type") or "").lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text)
+        except ValueError:
+            continue
+        for item in data if isinstance(data, list) else [data]:
+            if isinstance(item, dict) and isinstance(item.get("@graph"), list):
+                item = next((g for g in item["@graph"] if isinstance(g, dict) and key in g), item)
+            if isinstance(item, dict) and isinstance(item.get(key), str) and item[key].strip():
+                return clean(item[key])
+    return None
 
 
 def _following(root: etree._Element, start: etree._Element):
@@ -235,7 +258,21 @@ def latest_boxes(root: etree._Element) -> list[etree._Element]:
 
     An <h1> is the page's own heading (a "Latest news" list page), never a sidebar box's.
     """
-    return _boxes(root, _LATEST_HEADING) or _boxes(root, _OTHER_HEADING)
+    return _boxes(root, _LATEST_HEADING) or _boxes(root, _OTHER_HEADING) or _named_boxes(root)
+
+
+_BOX_NAME = re.compile(r"(?:^|[\s_-])(?:latest|newest|recent|other|related)(?:$|[\s_-])", re.I)
+
+
+def _named_boxes(root: etree._Element) -> list[etree._Element]:
+    """No heading says it: a box named "latest-news"/"related" in its class or id."""
+    return [
+        el
+        for el in elements(root)
+        if el.tag not in ("html", "body", "a")
+        and _BOX_NAME.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        and any(is_article_url(a.get("href") or "") for a in el.iter("a"))
+    ][:1]
 
 
 def _boxes(root: etree._Element, heading: re.Pattern[str]) -> list[etree._Element]:
