@@ -118,9 +118,12 @@ def portal_backfill():
             settings_for_airflow(), batch, run_id=batch.get("run_id"), run_kind=f"dag:{DAG_ID}"
         )
         print(
-            f"batch {batch.get('index')}: {summary['requests']} requests, {summary['new_articles']} new, "
-            f"{summary['changed_articles']} changed, {summary['failed']} failed"
+            f"batch {batch.get('index')} ({summary['status']}): {summary['requests']} requests, "
+            f"{summary['new_articles']} new, {summary['changed_articles']} changed, {summary['failed']} failed"
         )
+        for error in summary.get("errors", [])[:20]:
+            print(f"  error: {error}")
+        pipeline.raise_if_failed(summary)  # nothing could be read: fail, and be retried
         return summary
 
     @task(task_id="announce_raw_pages", outlets=[RAW_PAGES])

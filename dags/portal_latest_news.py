@@ -140,9 +140,13 @@ def portal_latest_news():
             settings, pages=pages, run_kind=f"dag:{DAG_ID}", run_id=_run_id("latest", dag_run)
         )
         print(
-            f"run {summary['run_id']}: {summary['requests']} requests, {summary['not_modified']} not modified, "
-            f"{summary['failed']} failed, {summary['new_articles']} new, {summary['changed_articles']} changed"
+            f"run {summary['run_id']} ({summary['status']}): {summary['requests']} requests, "
+            f"{summary['not_modified']} not modified, {summary['failed']} failed, "
+            f"{summary['new_articles']} new, {summary['changed_articles']} changed"
         )
+        for error in summary.get("errors", [])[:20]:
+            print(f"  error: {error}")
+        pipeline.raise_if_failed(summary)  # nothing could be read: fail, and be retried
         return summary
 
     @task(task_id="announce_raw_pages", outlets=[RAW_PAGES])

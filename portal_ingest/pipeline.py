@@ -18,7 +18,6 @@ counts into its asset event's ``extra``).
 from __future__ import annotations
 
 import dataclasses
-import inspect
 import logging
 import time
 import uuid
@@ -62,19 +61,6 @@ def _jsonable(value: Any) -> Any:
     return str(value)
 
 
-def _call(func, *args, **kwargs):
-    """Call ``func`` with only the keyword arguments it accepts (the other packages'
-    signatures grow; a missing optional feature must not break a step)."""
-    params = inspect.signature(func).parameters
-    if not any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params.values()):
-        dropped = [k for k in kwargs if k not in params]
-        for k in dropped:
-            if kwargs[k] is not None:
-                log.debug("%s does not take %s; ignored", getattr(func, "__name__", func), k)
-            kwargs.pop(k)
-    return func(*args, **kwargs)
-
-
 def _sorted_ids(ids: Iterable[Any]) -> list[str]:
     """Article ids once each, in numeric order."""
     return sorted({str(i) for i in ids or []}, key=lambda s: (len(s), s))
@@ -101,6 +87,18 @@ def crawl_summary(result: Any, *, kind: str, elapsed_s: float | None = None) -> 
     if elapsed_s is not None:
         summary["elapsed_s"] = round(elapsed_s, 2)
     return summary
+
+
+class FetchStepFailed(RuntimeError):
+    """A fetch step could read nothing from the portal (down, blocked, wrong base URL)."""
+
+
+def raise_if_failed(summary: dict[str, Any]) -> None:
+    """Raise `FetchStepFailed` (one line, with the first errors) when a fetch step read
+    nothing, so the Airflow task fails and is retried; a partial run is not an error."""
+    if summary.get("status") == "failed":
+        errors = "; ".join(str(e) for e in (summary.get("errors") or [])[:3]) or "no error recorded"
+        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {errors}")
 
 
 def has_news(summary: dict[str, Any]) -> bool:
@@ -188,14 +186,13 @@ def fetch_latest(
     run_id = run_id or new_run_id(run_kind.replace(":", "-"))
     log.info("fetch_latest %s: %d known articles, pages=%s", run_id, len(known), pages or "auto")
     if since is None:
-        result = _call(crawler.crawl_latest, settings, known, pages=pages, run_id=run_id, run_kind=run_kind)
+        result = crawler.crawl_latest(settings, known, pages=pages, run_id=run_id, run_kind=run_kind)
     else:
         # "ignore list entries older than DATE": page back from page 1 until every entry
         # of a page is older than `since`, fetching the articles not stored yet.
         to_page = pages if pages else None
-        result = _call(
-            crawler.backfill, settings, known, from_page=1, to_page=to_page, since=since,
-            progress=False, run_id=run_id, run_kind=run_kind,
+        result = crawler.backfill(
+            settings, known, from_page=1, to_page=to_page, since=since, progress=False, run_id=run_id
         )
     summary = crawl_summary(result, kind=run_kind, elapsed_s=time.monotonic() - started)
     summary["run_id"] = summary.get("run_id") or run_id
@@ -245,7 +242,6 @@ def crawl(settings: Settings, pages: int | None = None, since: date | None = Non
 
 
 def plan_backfill(
-    settings: Settings | None = None,
     *,
     from_page: int | None = None,
     to_page: int | None = None,
@@ -259,8 +255,11 @@ def plan_backfill(
 
     A page range is cut into batches of ``batch_size`` pages; when that makes more than
     ``max_batches`` batches the batches grow instead (the number of task instances stays
-    bounded). A date range without pages becomes one batch that pages until ``since``.
+    bounded). A date range without pages becomes one batch that pages back until ``since``.
+    No network.
     """
+    from ingest.crawl import plan_page_batches
+
     since = date.fromisoformat(since) if isinstance(since, str) else since
     until = date.fromisoformat(until) if isinstance(until, str) else until
     validate_backfill(from_page=from_page, to_page=to_page, since=since, until=until, channel=channel,
@@ -272,30 +271,8 @@ def plan_backfill(
     }
     if from_page is None:
         return [{"index": 0, "pages": None, **common}]
-    try:
-        from ingest.crawl import plan_page_batches
-
-        groups = _call(plan_page_batches, from_page, to_page, batch_size=batch_size, max_batches=max_batches)
-    except ImportError:  # pragma: no cover - crawler not there yet
-        groups = None
-    pages_list = [list(_pages_of(g)) for g in groups] if groups is not None else _plan_pages(
-        from_page, to_page, batch_size, max_batches
-    )
-    return [{"index": i, "pages": pages, **common} for i, pages in enumerate(pages_list) if pages]
-
-
-def _pages_of(group: Any) -> list[int]:
-    if isinstance(group, dict):
-        if "pages" in group:
-            return [int(p) for p in group["pages"]]
-        return list(range(int(group["from_page"]), int(group["to_page"]) + 1))
-    return [int(p) for p in group]
-
-
-def _plan_pages(from_page: int, to_page: int, batch_size: int, max_batches: int) -> list[list[int]]:
-    total = to_page - from_page + 1
-    size = max(batch_size, -(-total // max_batches))
-    return [list(range(p, min(p + size, to_page + 1))) for p in range(from_page, to_page + 1, size)]
+    groups = plan_page_batches(from_page, to_page, batch_size, max_batches)
+    return [{"index": i, "pages": [int(p) for p in pages], **common} for i, pages in enumerate(groups) if pages]
 
 
 class BackfillParamsError(ValueError):
@@ -343,14 +320,13 @@ def fetch_backfill_batch(settings: Settings, batch: dict[str, Any], *, run_id: s
     until = date.fromisoformat(until) if until else None
     pages = batch.get("pages")
     if pages:
-        result = _call(
-            crawler.fetch_list_pages, settings, known, list(pages), channel=batch.get("channel"),
+        result = crawler.fetch_list_pages(
+            settings, known, list(pages), channel=batch.get("channel"),
             since=since, until=until, run_id=run_id, run_kind=run_kind,
         )
-    else:
-        result = _call(
-            crawler.backfill, settings, known, from_page=None, to_page=None, since=since, until=until,
-            channel=batch.get("channel"), progress=False, run_id=run_id, run_kind=run_kind,
+    else:  # a date range: page back from page 1 until `since` (resumable cursor)
+        result = crawler.backfill(
+            settings, known, since=since, until=until, channel=batch.get("channel"), progress=False, run_id=run_id
         )
     summary = crawl_summary(result, kind=run_kind, elapsed_s=time.monotonic() - started)
     summary["run_id"] = summary.get("run_id") or run_id
@@ -387,8 +363,8 @@ def backfill(
     started = time.monotonic()
     run_id = new_run_id("backfill")
     known = known_for_crawl(settings)
-    result = _call(
-        crawler.backfill, settings, known, from_page=from_page, to_page=to_page, since=since, until=until,
+    result = crawler.backfill(
+        settings, known, from_page=from_page, to_page=to_page, since=since, until=until,
         channel=channel, progress=progress, run_id=run_id,
     )
     fetched = crawl_summary(result, kind="backfill", elapsed_s=time.monotonic() - started)
@@ -404,7 +380,7 @@ def reparse(settings: Settings, all: bool = False, *, publish: bool = True) -> d
     from warehouse.reparse import reparse as rebuild
 
     started = time.monotonic()
-    result = _call(rebuild, settings, all=all)
+    result = rebuild(settings, all=all)
     summary = _jsonable(result)
     if not isinstance(summary, dict):
         summary = {"result": summary}
@@ -447,7 +423,7 @@ def check_quality(settings: Settings, **thresholds: float) -> dict[str, Any]:
     from warehouse.checks import run_checks
 
     merged = {**quality_thresholds(), **thresholds}
-    report = _call(run_checks, settings, **merged)
+    report = run_checks(settings, **merged)
     summary = _jsonable(report)
     if not isinstance(summary, dict):
         summary = {"result": summary}

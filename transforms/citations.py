@@ -40,7 +40,6 @@ _PASSIVE_AFTER = re.compile(
     r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)[^.;\n]){0,250}?\b" + PASSIVE_ISSUE,
     re.I,
 )
-# After the number, a date the text gives for this document.
 # After the number, a date the text gives for this document: "dated 12/8/2020",
 # "of May 16, 2016", "(dated ...)", "of the Prime Minister dated ...". A comma ends
 # the phrase: in "Resolution No. 77/NQ-CP, on March 24, 2011, the PPC issued ..."

@@ -52,6 +52,7 @@ TYPE_CODES = {
     "TTLT": "Circular",
     "KL": "Conclusion",
     "QC": "Regulation",
+    "QDI": "Regulation",  # Party regulations: 08-QĐi/TW
     "L": "Law",
     "CV": "Official Letter",
 }

@@ -15,6 +15,7 @@ from datetime import date
 
 from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
 from .dates import find_dates
+from .docnumbers import find_numbers
 
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
@@ -48,7 +49,8 @@ _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|i
 _SUBJECT = re.compile(
     r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
     # "to implement ...", or any gerund: "approving ...", "regulating ...", "requesting ..."
-    r"(?P<verb>to\s+\w+|[a-z]+ing)\b)",
+    # (not the prepositions that end in -ing: "during", "including", "following", ...)
+    r"(?P<verb>to\s+\w+|(?!(?:during|including|according|following|pending|notwithstanding|excluding)\b)[a-z]+ing)\b)",
     re.I,
 )
 _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
@@ -167,6 +169,8 @@ def _org(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
+    # auxiliaries the verb match left behind: "... Committee has just", "... Committee signed and"
+    phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|and))+$", "", phrase)
     if phrase in _ABBREVIATIONS:
         return _ABBREVIATIONS[phrase]
     if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
@@ -177,6 +181,7 @@ def _org(phrase: str) -> str | None:
     # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
     phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
+    phrase = re.sub(r"\bthe PPC\b|\bPPC\b", "the Provincial People's Committee", phrase).removeprefix("the ")
     return phrase[0].upper() + phrase[1:]
 
 
@@ -191,7 +196,7 @@ def _issued_on(text: str, mention: Mention) -> date | None:
         clause = text[start : mention.type_start]
         for found in reversed(find_dates(clause)):
             lead = clause[: found.start]
-            if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not re.search(r"\d\s*$", lead):
+            if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not re.search(r"\d\s*$", lead) and not _belongs_to_number(lead):
                 return found.value
         # "... was signed on October 9, 2020"
         end = sentence_end(text, mention.number.end)
@@ -209,6 +214,16 @@ def _issued_on(text: str, mention: Mention) -> date | None:
         if dates:
             return dates[0].value
     return None
+
+
+# Same grammar as citations._DATED: after a comma only "dated" still belongs to the number.
+_NUMBER_DATE_LEAD = re.compile(r"^\s*(?:,\s*dated|\(?\s*(?:dated|(?:issued|signed|promulgated)\s+on|of|on))\s*$", re.I)
+
+
+def _belongs_to_number(lead: str) -> bool:
+    """Is a date right after "Decree No. 76/2012/ND-CP issued on"? Then it is that number's date."""
+    numbers = find_numbers(lead[-120:])
+    return bool(numbers) and bool(_NUMBER_DATE_LEAD.match(lead[-120:][numbers[-1].end :]))
 
 
 def _subject(text: str, mention: Mention) -> str | None:

@@ -50,6 +50,7 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
             con.close()
     with open(tmp, "rb") as fh:
         os.fsync(fh.fileno())
+    os.chmod(tmp, 0o444)  # analysts read it; only the next publish replaces it
     os.replace(tmp, target)
     _fsync_dir(target.parent)
     return target

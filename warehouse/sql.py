@@ -34,7 +34,9 @@ def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
     path = Path(settings.snapshot_path)
     if not path.exists():
         raise WarehouseMissing(f"no snapshot at {path}; run a load first")
-    return connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    con.execute("SET enable_external_access = false")  # no file writes/reads, even via EXPLAIN ANALYZE COPY
+    return con
 
 
 def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:

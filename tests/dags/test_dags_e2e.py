@@ -124,6 +124,12 @@ def test_airflow_objects_override_env_and_failed_check_fails_loudly(replica_fact
     assert {r[0] for r in af.db("SELECT key FROM variable")} >= {"portal_duckdb", "portal_max_rps", "portal_concurrency"}
 
     af.base_url = "http://127.0.0.1:9"  # the environment now points nowhere: the connection wins
+    proc = subprocess.run(
+        [sys.executable, "-m", "portal_ingest.airflow_setup"], env=af.env, capture_output=True, text=True, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "pool duckdb_writer: unchanged" in proc.stdout  # idempotent
+    assert "connection portal: kept (differs from PORTAL_BASE_URL=http://127.0.0.1:9)" in proc.stdout
     af.extra_env = {"PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "1", "PORTAL_QC_MAX_MISSING_SHARE": "1"}
     af.dags_test("portal_latest_news")
     assert len(af.asset_events(RAW_PAGES.uri)) == 1

@@ -117,3 +117,13 @@ def test_settings_for_airflow_overrides(monkeypatch, tmp_path):
     variables["portal_max_rps"] = "fast"
     with pytest.raises(ValueError, match="portal_max_rps"):
         settings_for_airflow()
+
+
+def test_a_fetch_that_read_nothing_fails_the_task():
+    summary = pipeline.crawl_summary(
+        CrawlResult(run_id="r", status="failed", errors=["list page 1: FetchFailed: http://x/ (HTTP 503)"]),
+        kind="crawl",
+    )
+    with pytest.raises(pipeline.FetchStepFailed, match="nothing could be read.*HTTP 503"):
+        pipeline.raise_if_failed(summary)
+    pipeline.raise_if_failed(pipeline.crawl_summary(CrawlResult(run_id="r", status="partial"), kind="crawl"))

@@ -116,3 +116,19 @@ def test_a_number_in_the_title_alone_is_not_the_document():
         "Provincial leaders held a conference to review five years of implementing the Resolution.",
     )
     assert doc is None and refs == [("18-NQ/TW", "Resolution", None)]
+
+
+def test_issuer_words_are_normalised_but_not_invented():
+    doc, _, _ = analyse("x", "Mr. Tran Quoc Van, Chairman of the PPC, signed Directive No. 5/CT-UBND on forests.")
+    assert doc.issuer == "Chairman of the Provincial People's Committee"
+    doc, _, _ = analyse("x", "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee signed Decision No. 7/QD-UBND approving it.")
+    assert (doc.issuer, doc.subject) == ("Vice Chairman of the Provincial People's Committee", "approving it")
+    doc, _, _ = analyse("x", "The National Assembly passed Law No. 35/2024/QH15 on Roads.")
+    assert (doc.type, doc.issuer, doc.subject) == ("Law", "National Assembly", "Roads")
+
+
+def test_a_cited_numbers_date_is_not_the_documents():
+    body = "Under Decree No. 76/2012/ND-CP issued on June 24, 2012, the Prime Minister has issued Directive No. 127c /CT - TTg on procedures."
+    doc, refs, _ = analyse("x", body)
+    assert (doc.number, doc.issued_on, doc.issuer) == ("127c/CT-TTg", None, "Prime Minister")
+    assert refs == [("76/2012/ND-CP", "Decree", "2012-06-24")]

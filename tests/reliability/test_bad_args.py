@@ -86,7 +86,7 @@ def test_duckdb_path_in_missing_directory_is_one_line(tmp_path):
     db = tmp_path / "no" / "such" / "dir"
     db.parent.parent.mkdir()
     (db.parent).write_text("a file where a directory should be")
-    result = run_cli("--duckdb", str(db / "portal.duckdb"), "sql", "SELECT 1", env=clean_env(), timeout=60)
+    result = run_cli("--duckdb", str(db / "portal.duckdb"), "reparse", env=clean_env(), timeout=60)
     one_line_error(result)
 
 

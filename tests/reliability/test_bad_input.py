@@ -157,6 +157,7 @@ def test_cli_parse_list_of_garbage():
 GOOD = [9101, 9102]
 LOOP_ID, OFFHOST_REDIRECT_ID, OFFHOST_LINK_ID = 9008, 9009, 9010
 INJECTION_ID = 9103
+FILE_REDIRECT_ID = 9014
 INJECTION_TITLE = "Robert'); DROP TABLE articles; -- \" OR 1=1 {0} %s $1 ?"
 
 
@@ -190,6 +191,9 @@ def hostile_routes(other_base: str) -> dict:
         302, b"", {"Location": other_base + article_url(OFFHOST_REDIRECT_ID)}
     )
     items.append((article_url(OFFHOST_REDIRECT_ID), "An off-host redirect", stamp))
+    # ... or to a local file.
+    routes[article_url(FILE_REDIRECT_ID)] = Response(302, b"", {"Location": "file:///etc/passwd"})
+    items.append((article_url(FILE_REDIRECT_ID), "A redirect to file://", stamp))
     # Links that must never be requested.
     items.append((other_base + article_url(OFFHOST_LINK_ID), "A link to another port", stamp))
     items.append(("file:///etc/passwd?articleID=9011", "A file link", stamp))
@@ -258,6 +262,7 @@ def test_hostile_crawl_loses_nothing(hostile_crawl):
         assert aid in articles or aid in quarantined, f"{name} page lost"
     # Off-host content never stored.
     assert str(OFFHOST_LINK_ID) not in articles and str(OFFHOST_REDIRECT_ID) not in articles
+    assert str(FILE_REDIRECT_ID) not in articles and str(FILE_REDIRECT_ID) not in quarantined
 
 
 def test_hostile_crawl_reports_what_failed(hostile_crawl):
@@ -273,7 +278,8 @@ def test_hostile_crawl_reports_what_failed(hostile_crawl):
     assert failed >= 3, f"runs do not report the huge page, the redirect loop and the off-host redirect: {runs}"
     assert any(r[1] in ("partial", "failed") for r in runs), f"a run with failures says it was ok: {runs}"
     errors = " ".join(e for (errs,) in query(db, "SELECT errors FROM runs") for e in errs or [])
-    for aid, what in ((badpages.IDS["huge"], "TooLarge"), (LOOP_ID, "Redirect"), (OFFHOST_REDIRECT_ID, "OffHost")):
+    for aid, what in ((badpages.IDS["huge"], "TooLarge"), (LOOP_ID, "Redirect"), (OFFHOST_REDIRECT_ID, "OffHost"),
+                      (FILE_REDIRECT_ID, "")):
         assert f"{aid}" in errors and what in errors, f"runs.errors does not name article {aid} ({what}): {errors[:500]}"
 
 

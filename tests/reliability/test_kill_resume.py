@@ -77,10 +77,12 @@ def test_crawl_killed_twice_then_resumed_stores_every_article_once(tmp_path, rep
 
     # 2. The loader, SIGKILLed mid-load (after a random number of batches, plus a random delay).
     loader = start(step_cmd("load_pending", settings), log)
-    after = rng.randint(0, max(0, len(pending) - 1))
+    # after a random number of committed batches, a random moment into the next one
+    # (with one batch pending: long enough for the loader to have started it)
+    after = rng.randint(1, len(pending) - 1) if len(pending) > 1 else 0
     wait_for(lambda: len(list((landing / "loaded").glob("*.jsonl.gz"))) >= after or loader.poll() is not None,
              timeout=120, interval=0.01)
-    time.sleep(rng.random() * 0.3)
+    time.sleep(rng.uniform(0, 0.5) if after else rng.uniform(0.8, 2.5))
     loader_finished = loader.poll() is not None
     kill(loader)
     print(f"crawler killed at ~{kill_at} requests; loader killed after {after} batches "

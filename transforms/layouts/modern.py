@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..dates import parse_date, parse_iso_datetime
+from ..dates import parse_date, parse_iso_datetime, parse_stamp
 from ..tree import find_by_class, text_of
 from .parts import PageParts
 
@@ -22,7 +22,7 @@ def extract(root: etree._Element) -> PageParts | None:
         for stamp in meta_box.iter("time"):
             parts.published_on, parts.published_at = parse_iso_datetime(stamp.get("datetime"))
             if parts.published_on is None:
-                parts.published_on = parse_date(text_of(stamp))
+                parts.published_on, parts.published_at = parse_date(text_of(stamp)), parse_stamp(text_of(stamp))
             parts.date_element = stamp
             break
     parts.related_box = find_by_class(root, "box-latest")
