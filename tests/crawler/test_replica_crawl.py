@@ -58,6 +58,7 @@ def replica_settings(make_settings):
     return make
 
 
+@pytest.mark.slow  # ~90 s: the replica's 429/503 carry Retry-After 1-2 s, honoured host-wide
 def test_fail_rate_crawl_lands_all_301_once_then_second_crawl_costs_two(tmp_path, replica_settings):
     with start_replica(tmp_path, articles=300, seed=7, fail_rate=0.3) as replica:
         settings = replica_settings(replica)
