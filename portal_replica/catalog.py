@@ -38,6 +38,13 @@ class Entry:
     sort_key: datetime
     revision: int = 0
     withdrawn: bool = False
+    # Lists show the last update time: the seed list page shows 2718 with a stamp
+    # later than its neighbours'. An edit therefore changes the listed stamp.
+    edited_at: datetime | None = None
+
+    @property
+    def listed_at(self) -> datetime:
+        return self.edited_at or self.published_at
 
 
 def _channel_for(rng: random.Random, kind: str) -> int:
@@ -170,7 +177,9 @@ class Catalog:
         with self._lock:
             entry = self._entries[article_id]
             entry.revision += 1
-            entry.sort_key = max(entry.sort_key, (now or datetime.now(PORTAL_TZ)).replace(second=0, microsecond=0))
+            stamp = (now or datetime.now(PORTAL_TZ)).replace(second=0, microsecond=0)
+            entry.sort_key = max(entry.sort_key, stamp)
+            entry.edited_at = max(stamp, entry.published_at + timedelta(minutes=1))
             self.edited.append(article_id)
             self._reindex()
             return entry

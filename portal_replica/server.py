@@ -131,7 +131,7 @@ class Pages:
         for entry in entries:
             article = self.catalog.article(entry)
             items.append(layouts.ListItem(entry.article_id, entry.channel, article.title, article.lead(),
-                                          entry.published_at))
+                                          entry.listed_at))
         return items
 
     def modern_url(self, entry: Entry) -> str:

@@ -26,7 +26,7 @@ def record(article: Article, entry: Entry, url: str, layout: str, related_ids: l
         "title": article.title,
         "published_on": article.published_on.isoformat(),
         "published_at": article.published_at.isoformat() if layout == "modern" else None,
-        "listed_at": article.published_at.isoformat(),
+        "listed_at": entry.listed_at.isoformat(),
         "document": dict(article.document) if article.document else None,
         "directive_count": len(directives),
         # Whitespace collapsed (the seed letter has no-break spaces), as parsers give it.
