@@ -56,8 +56,8 @@ def test_edited_article_gets_one_new_version_and_keeps_the_old(crawled):
 
 
 def test_edited_article_is_noticed_by_the_next_crawl(crawled):
-    """The portal shows an edit only by moving the article to the top of the list
-    (same title, same date): the next regular crawl must refetch it, not wait a week."""
+    """The portal shows an edit by moving the article to the top of the list with a
+    new stamp: the next regular crawl must refetch it, not wait for the weekly recheck."""
     replica, db, base, before = crawled
     edited = _list_ids(replica, 2)[5]
     replica.control("edit", id=edited)
@@ -66,7 +66,7 @@ def test_edited_article_is_noticed_by_the_next_crawl(crawled):
     assert result.returncode == 0, result.stderr[-2000:]
     version = query(db, "SELECT version FROM articles WHERE article_id = ?", [edited])[0][0]
     assert version == 2, (
-        f"article {edited} was edited and jumped from page 2 to page 1, but the next crawl did not refetch it"
+        f"article {edited} was edited and moved from page 2 to page 1, but the next crawl did not refetch it"
     )
 
 
