@@ -118,6 +118,8 @@ def main() -> int:
     try:
         if not os.environ.get("PORTAL_BASE_URL"):
             env["PORTAL_BASE_URL"] = f"http://127.0.0.1:{REPLICA_PORT}"
+            # Our own replica on loopback may be crawled fast (the real portal keeps 1 rps).
+            env.setdefault("PORTAL_MAX_RPS", "0")
             print(f"starting the offline portal replica on {env['PORTAL_BASE_URL']} (log .airflow/logs/replica.log)")
             # --live: a new letter every few minutes, so scheduled runs have real work.
             procs.append(
@@ -134,7 +136,11 @@ def main() -> int:
             print(f"portal: {env['PORTAL_BASE_URL']}")
         print("preparing Airflow metadata (.airflow/airflow.db), pools and connections")
         subprocess.run(["airflow", "db", "migrate"], env=env, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
-        subprocess.run([sys.executable, "-m", "portal_ingest.airflow_setup"], env=env, cwd=ROOT, check=True)
+        # --overwrite: this start's environment decides (a variable left from a run
+        # against the replica must not lift the rate limit for the real portal).
+        subprocess.run(
+            [sys.executable, "-m", "portal_ingest.airflow_setup", "--overwrite"], env=env, cwd=ROOT, check=True
+        )
         print("starting airflow standalone (log .airflow/logs/standalone.log)")
         procs.append(_start(["airflow", "standalone"], env, logs / "standalone.log"))
         if not _wait_http(UI_URL + "/api/v2/monitor/health", 180, procs):

@@ -139,17 +139,24 @@ def missing_number_or_date(con, threshold: float) -> CheckResult:
 
 
 def days_without_new(con, threshold_days: float, now: datetime) -> CheckResult:
-    """Days since the newest article the portal listed or published."""
-    newest = rows(
+    """How long our ingestion runs have gone on finding nothing new on the portal.
+
+    Measured between runs, not against the articles' own dates: a quiet portal is
+    normal, but weeks of runs that find nothing usually mean the crawler went
+    blind (the list moved, a layout changed).
+    """
+    first_run, last_run, last_found = rows(
         con,
-        "SELECT max(t) FROM (SELECT max(listed_at) AS t FROM listings"
-        " UNION ALL SELECT max(coalesce(published_at, CAST(published_on AS TIMESTAMPTZ))) FROM articles)",
-    )[0][0]
-    if newest is None:
-        return CheckResult("days_without_new", True, None, threshold_days, "no articles yet")
-    days = (now - newest).total_seconds() / 86400
+        "SELECT min(started_at), max(started_at), max(started_at) FILTER (WHERE new_articles > 0)"
+        " FROM runs WHERE kind <> 'reparse'",
+    )[0]
+    if last_run is None:
+        return CheckResult("days_without_new", True, None, threshold_days, "no ingestion runs yet")
+    since = last_found or first_run
+    days = (last_run - since).total_seconds() / 86400
     bad = days > threshold_days
+    what = "since the last run that found a new article" if last_found else "of runs without any new article"
     return CheckResult(
         "days_without_new", not bad, round(days, 1), threshold_days,
-        f"newest article is {days:.1f} days old" + (f" (> {threshold_days:g} days)" if bad else ""),
+        f"{days:.1f} days {what}" + (f" (> {threshold_days:g} days)" if bad else ""),
     )

@@ -130,13 +130,13 @@ def test_airflow_objects_override_env_and_failed_check_fails_loudly(replica_fact
     assert proc.returncode == 0, proc.stderr[-3000:]
     assert "pool duckdb_writer: unchanged" in proc.stdout  # idempotent
     assert "connection portal: kept (differs from PORTAL_BASE_URL=http://127.0.0.1:9)" in proc.stdout
-    af.extra_env = {"PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "1", "PORTAL_QC_MAX_MISSING_SHARE": "1"}
+    af.extra_env = {"PORTAL_QC_MAX_MISSING_SHARE": "0"}
     af.dags_test("portal_latest_news")
     assert len(af.asset_events(RAW_PAGES.uri)) == 1
     proc = af.dags_test("portal_warehouse_load", check=False)
     assert proc.returncode != 0
     out = proc.stdout + proc.stderr
-    assert "DataQualityError" in out and "days_without_new" in out and "days old" in out
+    assert "DataQualityError" in out and "missing_number_or_date" in out and "lack a number or date" in out
     states = af.task_states("portal_warehouse_load")
     assert states["load_pending_pages"] == ["success"] and states["check_data_quality"] == ["failed"]
     assert states["publish_snapshot"] == ["upstream_failed"]

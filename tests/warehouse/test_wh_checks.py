@@ -35,18 +35,31 @@ def test_quarantine_share_over_threshold_fails_with_numbers(settings, parser):
     assert run_checks(settings.with_overrides(extra={"max_quarantine_share": 0.2}), now=SOON).ok
 
 
-def test_missing_numbers_and_stale_portal(settings, parser):
+def test_missing_numbers_and_runs_finding_nothing(settings, parser):
     rec = article_record("5", published_on="2026-10-01")
     rec["document"]["number"] = None
     write_batch(settings, [article_page("5", T0, record=rec), article_page("6", T0, published_on="2026-10-01")])
+    load_pending(settings, parser=parser)
+    # Forty days of runs that found nothing new: the crawler has probably gone blind.
+    write_batch(settings, [], run_id="run-2", started=T0 + timedelta(days=20))
+    write_batch(settings, [], run_id="run-3", started=T0 + timedelta(days=40))
     load_pending(settings, parser=parser)
     report = run_checks(settings, now=T0 + timedelta(days=40), raise_on_failure=False)
     failed = {c.name: c for c in report.failures}
     assert set(failed) == {"missing_number_or_date", "days_without_new"}
     assert failed["missing_number_or_date"].detail == "1 of 2 documents lack a number or date (50.0% > 40%)"
-    assert failed["days_without_new"].value > 14
+    assert failed["days_without_new"].value == 40.0
+    assert failed["days_without_new"].detail == (
+        "40.0 days since the last run that found a new article (> 14 days)")
     assert run_checks(settings, now=T0 + timedelta(days=40), max_missing_share=0.6,
                       max_days_without_new=80).ok
+
+
+def test_old_articles_alone_do_not_fail(settings, parser):
+    """A quiet portal is not a fault: only runs that keep finding nothing are."""
+    write_batch(settings, [article_page("7", T0, published_on="2016-01-01")])
+    load_pending(settings, parser=parser)
+    assert run_checks(settings, now=T0 + timedelta(days=400)).ok
 
 
 def test_empty_warehouse_passes(settings):

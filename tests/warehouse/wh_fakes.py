@@ -87,7 +87,7 @@ def gone_page(article_id: str, fetched_at: datetime) -> FetchedPage:
     return FetchedPage("gone", article_url(article_id), article_id, fetched_at.isoformat(), 404, {}, b"Not found")
 
 
-def write_batch(settings, pages: list[FetchedPage], run_id: str = "run-1", **run_kw):
-    run = RunRecord(run_id=run_id, kind="crawl", started_at=T0.isoformat(), finished_at=T0.isoformat(),
+def write_batch(settings, pages: list[FetchedPage], run_id: str = "run-1", started: datetime = T0, **run_kw):
+    run = RunRecord(run_id=run_id, kind="crawl", started_at=started.isoformat(), finished_at=started.isoformat(),
                     requests=len(pages), **run_kw)
     return Landing(settings.landing).write_batch(run, pages)
