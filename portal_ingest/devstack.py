@@ -114,7 +114,9 @@ def main() -> int:
     def on_signal(signum, frame):
         raise KeyboardInterrupt
 
+    # Explicitly: a shell starting us in the background may have left SIGINT ignored.
     signal.signal(signal.SIGTERM, on_signal)
+    signal.signal(signal.SIGINT, on_signal)
     try:
         if not os.environ.get("PORTAL_BASE_URL"):
             env["PORTAL_BASE_URL"] = f"http://127.0.0.1:{REPLICA_PORT}"
