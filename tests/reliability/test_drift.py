@@ -67,11 +67,10 @@ def test_pagination_drift_during_backfill(tmp_path, replica_factory):
     assert query(db, "SELECT count(*) FROM article_versions")[0][0] == len(stored)
 
 
-@pytest.mark.slow
-def test_layout_drift_goes_to_quarantine_and_fails_the_check(tmp_path, replica_factory):
+def _crawl_through_a_redesign(tmp_path, replica_factory):
+    """A `crawl` during which the portal switches to a layout the parser does not know."""
     require("warehouse.checks", "run_checks")
     replica = replica_factory("--articles", "100", "--seed", "9")
-    truth = {str(r["article_id"]): r for r in replica.truth()}
     db = tmp_path / "portal.duckdb"
     log = tmp_path / "crawl.log"
     served = _served(replica)
@@ -82,10 +81,16 @@ def test_layout_drift_goes_to_quarantine_and_fails_the_check(tmp_path, replica_f
     replica.control("layout", name="unknown")
     proc.wait(timeout=240)
     assert "Traceback" not in log.read_text(), log.read_text()[-3000:]
-
     quarantined = query(db, "SELECT article_id, kind, error FROM quarantine")
     article_q = [r for r in quarantined if r[1] == "article"]
     assert article_q, f"no article page quarantined after the switch: {quarantined}"
+    return replica, db, quarantined, article_q
+
+
+@pytest.mark.slow
+def test_layout_drift_goes_to_quarantine_and_fails_the_check(tmp_path, replica_factory):
+    replica, db, quarantined, article_q = _crawl_through_a_redesign(tmp_path, replica_factory)
+    truth = {str(r["article_id"]): r for r in replica.truth()}
     assert all(r[2] for r in quarantined), "a quarantine entry without its error"
     articles = query(db, "SELECT article_id, title, published_on FROM articles")
     assert articles, "nothing loaded before the switch"
@@ -108,8 +113,12 @@ def test_layout_drift_goes_to_quarantine_and_fails_the_check(tmp_path, replica_f
     assert line, err[-2000:]
     assert re.search(r"quarantin", line[-1], re.I) and re.search(r"\d+(\.\d+)?%", line[-1]), line[-1]
 
-    # The redesign is reverted (or the parser fixed): the next crawl fetches what was
-    # quarantined, the quarantine keeps no stale entry, and the check passes again.
+
+@pytest.mark.slow
+def test_layout_drift_recovery_refetches_the_quarantined(tmp_path, replica_factory):
+    """The redesign is reverted (or the parser fixed): the next crawl fetches what was
+    quarantined, the quarantine keeps no stale entry, and the check passes again."""
+    replica, db, _, article_q = _crawl_through_a_redesign(tmp_path, replica_factory)
     replica.control("layout", name="sharepoint")
     base = ["--base-url", replica.base_url, "--duckdb", str(db), "--max-rps", "0"]
     result = run(cli_cmd({}, *base, "crawl"), timeout=240)

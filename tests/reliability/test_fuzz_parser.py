@@ -98,11 +98,15 @@ MONTHS = ["January", "February", "March", "April", "May", "June", "July", "Augus
           "October", "November", "December"]
 
 
+# Characters no HTML text can hold (the parser drops them, as browsers do).
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+
+
 def _decodings(body: bytes) -> list[str]:
     out = []
     for codec in ("utf-8", "cp1252", "latin-1"):
-        text = body.decode(codec, "replace")
-        out.append(htmllib.unescape(text).translate(_TYPOGRAPHY))
+        text = _CONTROL.sub("", body.decode(codec, "replace"))
+        out.append(_CONTROL.sub("", htmllib.unescape(text)).translate(_TYPOGRAPHY))
     return out
 
 
