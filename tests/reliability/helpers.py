@@ -28,9 +28,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-SAMPLES = Path("/work/shared/portal")
-if not SAMPLES.exists():  # the samples are copied into the replica's data folder
-    SAMPLES = ROOT / "portal_replica" / "data"
+# Copies of ../shared/portal/ samples, carried in the repository.
+SAMPLES = ROOT / "portal_replica" / "data"
 CLI = [sys.executable, "-m", "portal_ingest.cli"]
 
 

@@ -11,7 +11,8 @@ from support.replica import start_replica
 from .conftest import SEED_TEXT
 from .pages import soup, visible_text
 
-SHARED_SEED = Path("/work/shared/portal/seed-letter-2718.txt")
+# shared/ lies beside the project folder (here and in CI).
+SHARED_SEED = Path(__file__).resolve().parents[3] / "shared" / "portal" / "seed-letter-2718.txt"
 SEED_URL = "/en-us/Pages/Article.aspx?ChannelId=14&articleID=2718"
 
 

@@ -17,7 +17,8 @@ transforms = pytest.importorskip("transforms")
 if not hasattr(transforms, "parse_article"):
     pytest.skip("transforms.parse_article not written yet", allow_module_level=True)
 
-SAMPLES = Path("/work/shared/portal")
+# Copies of ../shared/portal/ samples, carried in the repository.
+SAMPLES = Path(__file__).resolve().parents[2] / "portal_replica" / "data"
 HOST = "http://portal.test"
 ARTICLE_URL = f"{HOST}/en-us/Pages/Article.aspx?ChannelId=14&articleID=2718"
 LIST_URL = f"{HOST}/en-us/Pages/news.aspx?ChannelId=14&Page=1"
