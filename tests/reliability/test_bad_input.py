@@ -119,6 +119,17 @@ def test_parser_on_deep_nesting_is_honest(transforms):
         assert record["title"] in ("A page nested ten thousand deep",)
 
 
+def test_parser_title_element_swallowing_the_page(transforms):
+    """An unclosed title element wrapping the whole page (found by the fuzzer): the title
+    must not become the page's entire text."""
+    page = sample_article(9015)
+    for body in (page.replace(b"<html", b'<h<h1 class="article-title">tml', 1),
+                 b'<h1 class="article-title">' + page.replace(b"<form", b"<0form", 1)):
+        record = transforms.parse_article(body, BASE + article_url(9015))
+        title = record["title"] or ""
+        assert len(title) <= 300, f"a {len(title)}-character title: {title[:100]!r}..."
+
+
 @pytest.mark.parametrize("name", sorted(badpages.CORPUS))
 def test_cli_parse_bad_page(tmp_path, name):
     body, _ = badpages.CORPUS[name]()

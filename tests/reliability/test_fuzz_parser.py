@@ -92,14 +92,15 @@ def mutated(draw, page: bytes) -> bytes:
 
 # --- "the page contains it" ---------------------------------------------------------
 
-_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201c": '"', "\u201d": '"', "\u00a0": " ",
-                             "\u2013": "-", "\u2014": "-"})
+_TYPOGRAPHY = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"',
+                             "\u201d": '"', "\u201e": '"', "\u00a0": " ", "\u2013": "-", "\u2014": "-",
+                             "\u2026": "..."})
 MONTHS = ["January", "February", "March", "April", "May", "June", "July", "August", "September",
           "October", "November", "December"]
 
 
 # Characters no HTML text can hold (the parser drops them, as browsers do).
-_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
+_CONTROL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd\ufffe\uffff]")
 
 
 def _decodings(body: bytes) -> list[str]:
@@ -110,16 +111,23 @@ def _decodings(body: bytes) -> list[str]:
     return out
 
 
+# A tag starts with a letter, / ! or ? after "<" ("<0form" is text, as in browsers).
+_TAG = re.compile(r"<[A-Za-z/!?][^>]*>")
+_NOT_CONTENT = re.compile(r"<(script|style|title|noscript|template)\b[^>]*>.*?</\1\s*>", re.I | re.S)
+
+
 def universes(body: bytes) -> tuple[str, str]:
-    """(markup kept, markup stripped), several decodings joined."""
+    """(markup kept, markup stripped), several decodings joined; the stripped one
+    also without script/style/title blocks (text a parser joins across them)."""
     texts = _decodings(body)
     with_tags = "\n".join(texts)
-    stripped = "\n".join(re.sub(r"<[^>]*>", " ", t) for t in texts)
-    return with_tags, stripped
+    stripped = "\n".join(_TAG.sub(" ", t) for t in texts)
+    content = "\n".join(_TAG.sub(" ", _NOT_CONTENT.sub(" ", t)) for t in texts)
+    return with_tags, stripped + "\n" + content
 
 
 def squeeze(text: str) -> str:
-    return re.sub(r"\s+", "", text.translate(_TYPOGRAPHY))
+    return re.sub(r"\s+", "", _CONTROL.sub("", text).translate(_TYPOGRAPHY))
 
 
 def fold(text: str) -> str:
@@ -176,7 +184,21 @@ def assert_derivable(record: dict, body: bytes, url: str) -> None:
         parts = urlsplit(rel["url"])
         assert parts.scheme in ("http", "https") and parts.netloc == host, f"related link off the portal: {rel['url']}"
     if record.get("body_text"):
-        assert "document.write" not in record["body_text"], "script text leaked into body_text"
+        for script in _script_texts(body):
+            assert script not in record["body_text"], f"script text leaked into body_text: {script[:80]!r}"
+
+
+def _script_texts(body: bytes) -> list[str]:
+    """The text of the page's <script> elements, as an HTML parser sees them (a broken
+    `<!<script>` is no script: browsers show its text)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.document_fromstring(body)
+    except Exception:  # noqa: BLE001 - nothing parsed, no script
+        return []
+    texts = [re.sub(r"\s+", " ", s.text_content()).strip() for s in root.iter("script")]
+    return [t for t in texts if len(t) > 12]
 
 
 def check_article_shape(record: dict) -> None:

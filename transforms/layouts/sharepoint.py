@@ -15,7 +15,7 @@ def extract(root: etree._Element) -> PageParts | None:
         return None
     parts = PageParts(layout="sharepoint", body=body)
     title = find_by_class(root, "article-title")
-    if title is not None and text_of(title):
+    if title is not None and text_of(title) and body not in title.iter():  # not an unclosed h1 swallowing the page
         parts.title, parts.title_element = text_of(title), title
     stamp = find_by_class(root, "article-date")
     if stamp is not None:
