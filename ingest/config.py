@@ -7,6 +7,7 @@ override either with an Airflow connection or variable before calling here.
 
 from __future__ import annotations
 
+import math
 import os
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -103,7 +104,7 @@ class Settings:
             landing_dir=Path(os.environ["PORTAL_LANDING"]) if os.environ.get("PORTAL_LANDING") else None,
         )
         settings = base.with_overrides(**overrides)
-        if settings.max_rps < 0:
+        if not math.isfinite(settings.max_rps) or settings.max_rps < 0:
             raise ValueError("PORTAL_MAX_RPS must be >= 0 (0 = no limit)")
         if settings.concurrency < 1:
             raise ValueError("PORTAL_CONCURRENCY must be >= 1")

@@ -156,12 +156,21 @@ def cmd_parse_list(args) -> int:
     return 0
 
 
+def _finish(summary: dict, what: str) -> int:
+    """Print the run's JSON; a failed run also says why on stderr, in one line."""
+    _print_json(summary)
+    if summary.get("status", "ok") != "failed":
+        return 0
+    errors = summary.get("errors") or []
+    reason = str(errors[0]).splitlines()[0] if errors else "see the runs table"
+    print(f"error: {what} failed: {reason}", file=sys.stderr)
+    return 1
+
+
 def cmd_crawl(args) -> int:
     from portal_ingest import pipeline
 
-    summary = pipeline.crawl(_settings(args), pages=args.pages, since=args.since)
-    _print_json(summary)
-    return 0 if summary.get("status", "ok") != "failed" else 1
+    return _finish(pipeline.crawl(_settings(args), pages=args.pages, since=args.since), "crawl")
 
 
 def cmd_backfill(args) -> int:
@@ -184,8 +193,7 @@ def cmd_backfill(args) -> int:
         channel=args.channel,
         progress=not args.no_progress,
     )
-    _print_json(summary)
-    return 0 if summary.get("status", "ok") != "failed" else 1
+    return _finish(summary, "backfill")
 
 
 def cmd_reparse(args) -> int:

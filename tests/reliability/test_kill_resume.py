@@ -35,7 +35,8 @@ from .helpers import (
 
 ARTICLES = int(os.environ.get("RELIABILITY_ARTICLES", "300"))
 # Short client timeouts so a stalled answer (--slow-seconds 3) is a timeout, then a retry.
-CLIENT = {"max_rps": 0, "timeout_s": 1.5, "connect_timeout_s": 1.5, "concurrency": 4}
+# Landing batches of 25 articles: several batches land before the kills.
+CLIENT = {"max_rps": 0, "timeout_s": 1.5, "connect_timeout_s": 1.5, "concurrency": 4, "landing_batch_size": 25}
 
 
 def _settings(replica, db: Path) -> dict:
@@ -64,8 +65,9 @@ def test_crawl_killed_twice_then_resumed_stores_every_article_once(tmp_path, rep
 
     # 1. The crawler (fetch into landing), SIGKILLed after a random share of the requests.
     crawler = start(step_cmd("fetch_latest", settings), log)
-    # after its first landed batch (so there is something to lose), at a random request
-    assert wait_for(lambda: any((landing / "pending").glob("*.jsonl.gz")) or crawler.poll() is not None,
+    # after two landed batches (so there is something to lose, and the loader can be
+    # killed between batches), at a random request
+    assert wait_for(lambda: len(list((landing / "pending").glob("*.jsonl.gz"))) >= 2 or crawler.poll() is not None,
                     timeout=240)
     kill_at = _served(replica) + rng.randint(0, ARTICLES // 4)
     assert wait_for(lambda: _served(replica) >= kill_at or crawler.poll() is not None, timeout=240)
