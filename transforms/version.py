@@ -1,3 +1,7 @@
-"""Bumped whenever parser output changes, so the warehouse knows which rows a reparse changes."""
+"""Bumped whenever parser output changes, so the warehouse knows which rows a reparse changes.
 
-PARSER_VERSION = "1.0.0"
+1.0.0  first release.
+1.0.1  sharepoint: an unclosed title element that swallows the page is not the title.
+"""
+
+PARSER_VERSION = "1.0.1"
