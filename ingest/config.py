@@ -68,6 +68,10 @@ class Settings:
     retry_after_max_s: float = 300.0
     # Articles per landing batch: a crash loses at most this many fetches.
     landing_batch_size: int = 50
+    # Known articles an incremental crawl refetches although no list page it read
+    # showed them (due for a recheck, oldest fetch first): how a withdrawn article
+    # that left every list is noticed. 0 turns this off.
+    recheck_budget: int = 5
 
     @property
     def landing(self) -> Path:

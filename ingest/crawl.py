@@ -17,10 +17,10 @@ from urllib.parse import urlsplit
 from tqdm import tqdm
 
 from ingest.config import Settings
-from ingest.cursor import BackfillCursor, CursorStore
-from ingest.http import PortalClient
+from ingest.cursor import BackfillCursor, CursorStore, InitialLoadCursor
+from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
-from ingest.listing import ListEntry, ListPage, decide, listed_on
+from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, instant, listed_on
 from ingest.run import CrawlResult, FetchRun, new_run_id
 from ingest.urls import canonicalise, list_page_url, with_param
 
@@ -55,6 +55,10 @@ def _start(settings, known, run_id, run_kind, client, landing) -> FetchRun:
 
 
 # -- incremental crawl -------------------------------------------------------------------
+def _initial_load_store(settings: Settings) -> CursorStore:
+    return CursorStore(settings.state_dir, prefix="crawl", cls=InitialLoadCursor)
+
+
 def crawl_latest(
     settings: Settings,
     known: Mapping[str, KnownArticle],
@@ -66,22 +70,53 @@ def crawl_latest(
     landing: Landing | None = None,
 ) -> CrawlResult:
     """Read list pages newest first until one holds only known, unchanged articles
-    (every page when `known` is empty; `pages` caps), fetching new, changed and
-    due-for-recheck articles. Nothing new costs one list request (+ robots.txt)."""
+    (every page during the initial load; `pages` caps), fetching new, changed and
+    due-for-recheck articles, then up to `settings.recheck_budget` due articles no
+    list page showed (a withdrawn one answers 404). Nothing new costs one list
+    request (+ robots.txt).
+
+    The initial load (an empty warehouse) keeps a cursor in `settings.state_dir`
+    until a run reaches the last list page: a run killed halfway leaves it, and the
+    next `crawl` (although page 1 is known by then) reads page 1 again for new
+    entries and resumes at the first page not fully in the landing area."""
+    list_url = channel_list_url(settings)
+    store = _initial_load_store(settings)
+    key = InitialLoadCursor.key_for(list=list_url)
+    cursor = store.load(key)
+    if cursor is None and not known:
+        cursor = InitialLoadCursor(key=key, next_page=1, started_at=now_iso(), list_url=list_url)
+        store.save(cursor)  # before any batch lands: a kill from here on resumes
+    initial_load = cursor is not None
     run = _start(settings, known, run_id, run_kind, client, landing)
-    initial_load = not known
-    url: str | None = channel_list_url(settings)
+
+    def save_cursor() -> None:
+        # Only pages whose fetches are all in the landing area count as done
+        # (called after a batch landed, when nothing fetched is still buffered).
+        if cursor is not None:
+            cursor.next_page = min([max(cursor.next_page, run.resume_page()), *run.failed_pages])
+            store.save(cursor)
+
+    if initial_load:
+        run.on_batch = save_cursor
+    url: str | None = list_url
     visited: set[str] = set()
-    number = 0
+    listed: set[str] = set()  # every article id the list pages read here showed
+    number = read = 0
+    reached_end = False
     try:
-        while url and url not in visited and (pages is None or number < pages):
+        while url and url not in visited and (pages is None or read < pages):
             visited.add(url)
             number += 1
+            read += 1
             listing = run.read_list(url, number)
-            if listing is None or not listing.entries:
+            if listing is None:
+                break
+            if not listing.entries:
+                reached_end = True
                 break
             anything_new = False
             for entry in listing.entries:
+                listed.add(entry.article_id)
                 if run.is_handled(entry.article_id):
                     continue
                 reason = decide(entry, known, run.now, settings.recheck_days)
@@ -95,11 +130,56 @@ def crawl_latest(
             if not anything_new and not initial_load:
                 break
             url = listing.next_page
+            if url is None:
+                reached_end = True
+            elif initial_load and number == 1 and cursor.next_page > 2:
+                # Resuming an interrupted initial load: page 1 was read again for
+                # new entries; pages before the cursor are in the warehouse or the
+                # landing area (one page of overlap for entries that slid up).
+                number = cursor.next_page - 2
+                url = list_page_url(list_url, number + 1)
+                run.page_done = number
+        if run.result.pages_read:
+            _recheck_unlisted(run, known, listed, settings)
     except KeyboardInterrupt:
         run.abort("KeyboardInterrupt")
         run.finish()
+        save_cursor()
         raise
-    return run.finish()
+    result = run.finish()
+    if cursor is not None:
+        if reached_end and not run.failed_pages:
+            store.clear(key)
+        else:
+            save_cursor()
+    return result
+
+
+def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: set[str],
+                      settings: Settings) -> None:
+    """Refetch up to `recheck_budget` known articles due for a recheck that no list
+    page read in this run showed, oldest fetch first, by their stored URL: an
+    article withdrawn from the portal (404, gone from every list) is noticed so."""
+    budget = settings.recheck_budget
+    if budget <= 0 or not known:
+        return
+    due = [k for k in known.values()
+           if k.url and not k.withdrawn and k.article_id not in listed
+           and not run.is_handled(k.article_id)
+           and due_for_recheck(k, run.now, settings.recheck_days)]
+    if not due:
+        return
+    oldest = instant("0001-01-01T00:00:00+00:00")
+
+    def last_fetch(k: KnownArticle):
+        when = instant(k.last_fetched_at)
+        if when is None:
+            return oldest
+        return when if when.tzinfo else when.replace(tzinfo=oldest.tzinfo)
+
+    # Stable: ties (stamps cut to the second) keep `known`'s order, oldest first.
+    for k in sorted(due, key=last_fetch)[:budget]:
+        run.fetch(ListEntry(k.article_id, k.url, k.title, k.listed_at), "recheck", None)
 
 
 # -- page batches (Airflow's mapped backfill) -----------------------------------------------
@@ -135,16 +215,22 @@ class _DateWindow:
         return all(d is not None and d < self.since for d in days)
 
 
+def _stored(known: Mapping[str, KnownArticle], article_id: str) -> bool:
+    """Known and not quarantined (a page that did not parse is worth another fetch)."""
+    k = known.get(article_id)
+    return k is not None and not k.quarantined
+
+
 def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownArticle],
                    window: _DateWindow) -> list[ListEntry]:
     """Fetch every entry of the page not stored, pending, or seen in this run."""
     taken = []
     for entry in listing.entries:
-        if run.is_handled(entry.article_id) or entry.article_id in known:
+        if run.is_handled(entry.article_id) or _stored(known, entry.article_id):
             continue
         if not window.admits(entry):
             continue
-        run.fetch(entry, "new", listing)
+        run.fetch(entry, "recheck" if entry.article_id in known else "new", listing)
         taken.append(entry)
     return taken
 
@@ -314,6 +400,6 @@ def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
         if listing is None or not listing.entries:
             return
         for entry in listing.entries[:shift]:
-            if not run.is_handled(entry.article_id) and entry.article_id not in known:
-                run.fetch(entry, "new", listing)
+            if not run.is_handled(entry.article_id) and not _stored(known, entry.article_id):
+                run.fetch(entry, "recheck" if entry.article_id in known else "new", listing)
         shift -= len(listing.entries)

@@ -173,3 +173,8 @@ class KnownArticle:
     # for a conditional GET when the article is rechecked; None when unknown.
     etag: str | None = None
     last_modified: str | None = None
+    # Its latest fetch did not parse (quarantined): fetch it again when listed.
+    quarantined: bool = False
+    # Where it was last stored (articles.url), for a periodic recheck of an
+    # article no list shows any more; None when unknown.
+    url: str | None = None

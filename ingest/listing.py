@@ -149,7 +149,8 @@ def decide(entry: ListEntry, known: Mapping[str, KnownArticle], now: datetime,
         return "new"
     if entry_changed(entry, k):
         return "changed"
-    if k.withdrawn or due_for_recheck(k, now, recheck_days):
+    if k.withdrawn or k.quarantined or due_for_recheck(k, now, recheck_days):
         # Withdrawn but listed: see whether it is back (or still gone).
+        # Quarantined (its page did not parse, e.g. mid-redesign): try again.
         return "recheck"
     return None

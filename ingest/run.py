@@ -58,7 +58,7 @@ def new_run_id(kind: str) -> str:
 class _Outcome:
     entry: ListEntry
     reason: str  # new | changed | recheck
-    page: int  # list page the entry was on
+    page: int | None  # list page the entry was on (None: a periodic recheck off the lists)
     stored: FetchedPage | None = None
     error: str | None = None
     # The client gave up after its retries; worth one more try at the end of the run.
@@ -99,6 +99,8 @@ class FetchRun:
         self.page_done = 0
         # List pages of fetches an abort cancelled: a resume must read them again.
         self._dropped_pages: list[int] = []
+        # List pages of fetches that ran out of retries twice (worth reading again).
+        self.failed_pages: list[int] = []
         self.on_batch: Callable[[], None] | None = None
         self.on_article: Callable[[], None] | None = None
         self.articles_stored = 0
@@ -127,7 +129,7 @@ class FetchRun:
         """First list page not fully in the landing area (a backfill resumes there)."""
         pages = [o.page for o, _ in self._inflight] + self._dropped_pages
         pages += [o.page for o in self._deferred]
-        return min(pages + [self.page_done + 1])
+        return min([p for p in pages if p is not None] + [self.page_done + 1])
 
     # -- list pages ------------------------------------------------------------------
     def read_list(self, url: str, page: int) -> ListPage | None:
@@ -153,15 +155,16 @@ class FetchRun:
         return listing
 
     # -- articles --------------------------------------------------------------------
-    def fetch(self, entry: ListEntry, reason: str, listing: ListPage) -> None:
+    def fetch(self, entry: ListEntry, reason: str, listing: ListPage | None) -> None:
         """Queue an article for fetching. Its list page goes to the landing area
         first (once): a list page that led to no fetch is not stored, so a run with
-        nothing new writes nothing but its run record."""
-        if not listing.kept:
+        nothing new writes nothing but its run record. No listing: a periodic
+        recheck of a known article by its stored URL."""
+        if listing is not None and not listing.kept:
             listing.kept = True
             self._store(listing.stored)
         self.seen.add(entry.article_id)
-        outcome = _Outcome(entry, reason, listing.page)
+        outcome = _Outcome(entry, reason, listing.page if listing is not None else None)
         self._inflight.append((outcome, self._pool.submit(self._fetch_article, outcome)))
         while len(self._inflight) > self._max_inflight:
             self._collect_one()
@@ -213,6 +216,8 @@ class FetchRun:
             else:
                 self.failed += 1
                 self.error(outcome.error)
+                if outcome.transient and outcome.page is not None:
+                    self.failed_pages.append(outcome.page)
             return
         if outcome.stored is None:
             return

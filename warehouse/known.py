@@ -21,16 +21,28 @@ WITH fetched AS (
 ), ids AS (
     SELECT article_id FROM listings UNION SELECT article_id FROM articles
     UNION SELECT article_id FROM fetched
+), quarantined AS (
+    SELECT article_id, max(seen_at) AS seen_at
+    FROM quarantine WHERE article_id IS NOT NULL AND kind = 'article'
+    GROUP BY article_id
 )
 SELECT ids.article_id,
        l.title,
        {_ISO.format(col='l.listed_at')},
        {_ISO.format(col='f.last_fetched_at')},
-       coalesce(a.withdrawn_at IS NOT NULL, f.last_kind = 'gone', false)
+       coalesce(a.withdrawn_at IS NOT NULL, f.last_kind = 'gone', false),
+       -- never parsed, or its latest fetch did not parse (the loader clears the
+       -- quarantine row once a later fetch parses)
+       q.article_id IS NOT NULL AND (a.article_id IS NULL OR q.seen_at >= a.last_seen_at),
+       coalesce(a.url, l.url)
 FROM ids
 LEFT JOIN listings l USING (article_id)
 LEFT JOIN articles a USING (article_id)
 LEFT JOIN fetched f USING (article_id)
+LEFT JOIN quarantined q USING (article_id)
+-- oldest fetch first (full precision; the ISO text above is cut to the second),
+-- which is the order a periodic recheck takes them in
+ORDER BY f.last_fetched_at NULLS FIRST, ids.article_id
 """
 
 
@@ -44,4 +56,5 @@ def known_articles(settings: Settings) -> dict[str, KnownArticle]:
         found = rows(con, KNOWN_SQL)
     finally:
         con.close()
-    return {r[0]: KnownArticle(r[0], r[1], r[2], r[3], bool(r[4])) for r in found}
+    return {r[0]: KnownArticle(r[0], r[1], r[2], r[3], bool(r[4]), quarantined=bool(r[5]), url=r[6])
+            for r in found}
