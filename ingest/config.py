@@ -85,7 +85,7 @@ class Settings:
 
     @property
     def state_dir(self) -> Path:
-        """Resumable crawl state (backfill cursors)."""
+        """Resumable crawl state (backfill cursors, the initial load's cursor)."""
         return self.duckdb_path.parent / "state"
 
     def with_overrides(self, **kw) -> Settings:

@@ -21,7 +21,7 @@ from ingest.cursor import BackfillCursor, CursorStore, InitialLoadCursor
 from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, instant, listed_on
-from ingest.run import CrawlResult, FetchRun, new_run_id
+from ingest.run import GONE_STATUSES, CrawlResult, FetchRun, new_run_id
 from ingest.urls import canonicalise, list_page_url, with_param
 
 __all__ = [
@@ -103,6 +103,7 @@ def crawl_latest(
     listed: set[str] = set()  # every article id the list pages read here showed
     number = read = 0
     reached_end = False
+    jumped_to: int | None = None  # the page a resumed initial load went on at
     try:
         while url and url not in visited and (pages is None or read < pages):
             visited.add(url)
@@ -112,7 +113,13 @@ def crawl_latest(
             if listing is None:
                 break
             if not listing.entries:
-                reached_end = True
+                # The end only when the portal says so (404 past the last page); an
+                # empty 200 page may be a layout the parser cannot read. An empty
+                # page where a resumed load went on: the list shrank, start over.
+                reached_end = listing.stored.http_status in GONE_STATUSES
+                if number == jumped_to and cursor is not None:
+                    cursor.next_page, run.page_done = 1, 0
+                    store.save(cursor)
                 break
             anything_new = False
             for entry in listing.entries:
@@ -139,6 +146,7 @@ def crawl_latest(
                 number = cursor.next_page - 2
                 url = list_page_url(list_url, number + 1)
                 run.page_done = number
+                jumped_to = number + 1
         if run.result.pages_read:
             _recheck_unlisted(run, known, listed, settings)
     except KeyboardInterrupt:
@@ -163,8 +171,10 @@ def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: 
     budget = settings.recheck_budget
     if budget <= 0 or not known:
         return
+    # Never fetched (only listed; its fetch failed): not a recheck, and an article
+    # that always fails must not cost requests on every run.
     due = [k for k in known.values()
-           if k.url and not k.withdrawn and k.article_id not in listed
+           if k.url and k.last_fetched_at and not k.withdrawn and k.article_id not in listed
            and not run.is_handled(k.article_id)
            and due_for_recheck(k, run.now, settings.recheck_days)]
     if not due:
@@ -175,7 +185,7 @@ def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: 
         when = instant(k.last_fetched_at)
         if when is None:
             return oldest
-        return when if when.tzinfo else when.replace(tzinfo=oldest.tzinfo)
+        return when if when.tzinfo else when.replace(tzinfo=oldest.tzinfo)  # naive: as UTC
 
     # Stable: ties (stamps cut to the second) keep `known`'s order, oldest first.
     for k in sorted(due, key=last_fetch)[:budget]:

@@ -62,7 +62,7 @@ class CursorStore:
     def save(self, cursor) -> None:
         self.dir.mkdir(parents=True, exist_ok=True)
         path = self._path(cursor.key)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")  # two runs may save at once
         tmp.write_text(json.dumps(asdict(cursor)))
         os.replace(tmp, path)
 

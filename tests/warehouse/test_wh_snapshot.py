@@ -101,6 +101,24 @@ def test_known_articles_from_the_snapshot(settings, parser):
     assert known["9"].last_fetched_at is not None  # fetched, quarantined: known, not refetched blindly
 
 
+def test_known_articles_tell_quarantined_and_url(settings, parser):
+    write_batch(settings, [article_page("1", T0), article_page("4", T0), list_page(["1", "3", "4"], T0),
+                           article_page("9", T0, raw=b"{broken")])
+    write_batch(settings, [article_page("4", T0 + H, raw=b"{broken too")], run_id="run-2")
+    load_pending(settings, parser=parser)
+    publish_snapshot(settings)
+    known = known_articles(settings)
+    assert known["1"].quarantined is False and known["3"].quarantined is False
+    assert known["9"].quarantined is True  # never parsed
+    assert known["4"].quarantined is True  # stored, but its latest fetch did not parse
+    assert known["1"].url.endswith("articleID=1") and known["3"].url.endswith("articleID=3")
+    # parsed again later: no longer quarantined
+    write_batch(settings, [article_page("4", T0 + 2 * H)], run_id="run-3")
+    load_pending(settings, parser=parser)
+    publish_snapshot(settings)
+    assert known_articles(settings)["4"].quarantined is False
+
+
 def test_snapshot_directory_is_the_warehouse_directory(settings):
     assert Path(settings.snapshot_path).parent == Path(settings.duckdb_path).parent
 
