@@ -33,6 +33,7 @@ from ingest.errors import (
     RobotsDisallowed,
     TooManyRedirects,
 )
+from ingest.landing import FetchedPage
 from ingest.politeness import HostRateLimiter, RobotsRules
 from ingest.urls import canonicalise, is_http, origin, same_host
 
@@ -85,6 +86,20 @@ class Response:
     @property
     def not_modified(self) -> bool:
         return self.status == 304
+
+    def landed(self, kind: str, article_id: str | None, page: int | None = None) -> FetchedPage:
+        """This response as a landing-area page, kept exactly as fetched."""
+        return FetchedPage(
+            kind=kind,
+            url=self.url,
+            article_id=article_id,
+            fetched_at=self.fetched_at,
+            http_status=self.status,
+            headers=self.headers,
+            body=self.body,
+            requested_url=self.requested_url,
+            page=page,
+        )
 
 
 @dataclass

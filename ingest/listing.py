@@ -63,17 +63,7 @@ def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
     """Fetch and parse one list page. Raises the client's typed errors."""
     # Unconditional: a 304 would leave us without the entries to read.
     response = client.get(url, conditional=False)
-    stored = FetchedPage(
-        kind="list",
-        url=response.url,
-        article_id=None,
-        fetched_at=response.fetched_at,
-        http_status=response.status,
-        headers=response.headers,
-        body=response.body,
-        requested_url=response.requested_url,
-        page=page,
-    )
+    stored = response.landed("list", None, page)
     if response.status != 200:
         return ListPage(response.url, page, [], None, stored)
     parsed = _parse_listing(decode(response), response.url)

@@ -18,7 +18,7 @@ from datetime import UTC, datetime
 from ingest.batches import LandingWriter, pending_article_ids
 from ingest.config import Settings
 from ingest.errors import FetchFailed, IngestError
-from ingest.http import PortalClient, Response
+from ingest.http import PortalClient
 from ingest.landing import FetchedPage, KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, read_list_page
 
@@ -184,27 +184,14 @@ class FetchRun:
             outcome.transient = isinstance(exc, FetchFailed)
             return outcome
         if response.status in GONE_STATUSES and known is not None:
-            outcome.stored = self._page("gone", entry, response)
+            outcome.stored = response.landed("gone", entry.article_id)
         elif response.status == 304:
             pass  # counted by the client; the stored copy stands, nothing to land
         elif response.status == 200:
-            outcome.stored = self._page("article", entry, response)
+            outcome.stored = response.landed("article", entry.article_id)
         else:
             outcome.error = f"article {entry.article_id}: HTTP {response.status} {response.url}"
         return outcome
-
-    @staticmethod
-    def _page(kind: str, entry: ListEntry, response: Response) -> FetchedPage:
-        return FetchedPage(
-            kind=kind,
-            url=response.url,
-            article_id=entry.article_id,
-            fetched_at=response.fetched_at,
-            http_status=response.status,
-            headers=response.headers,
-            body=response.body,
-            requested_url=response.requested_url,
-        )
 
     def _collect_one(self) -> None:
         outcome, future = self._inflight.popleft()
