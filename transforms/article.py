@@ -19,7 +19,7 @@ from .decode import decode_html
 from .layouts import extract_parts
 from .related import article_links
 from .tree import page_base, parse_html
-from .urls import article_id
+from .urls import article_id, channel_id
 from .version import PARSER_VERSION
 
 _DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
@@ -42,6 +42,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     if parts.layout == "generic":
         warnings.append("unknown layout: title, date and body found from the content")
     record["article_id"] = article_id(url) or article_id(_self_url(root, with_form=True))
+    record["channel_id"] = channel_id(url) or channel_id(_self_url(root, with_form=True))
     record["title"] = parts.title or None
     record["published_on"] = iso_date(parts.published_on)
     record["published_at"] = iso_datetime(parts.published_at)
@@ -94,6 +95,7 @@ def empty_record(url: str, warnings: list[str]) -> dict:
         "kind": "article",
         "url": url,
         "article_id": article_id(url),
+        "channel_id": channel_id(url),
         "title": None,
         "published_on": None,
         "published_at": None,

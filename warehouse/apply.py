@@ -17,9 +17,10 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
+
+from transforms.dates import parse_instant
 
 from warehouse.db import assert_unique, rows, stage
 from warehouse.parsing import Fetch, ParsedArticle, ParsedListing, ParseFailure, Parser, parse_fetch
@@ -153,17 +154,7 @@ def _date(value) -> date | None:
 
 
 def _stamp(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def channel_of(url: str) -> str | None:
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key.lower() == "channelid":
-            return value
-    return None
+    return parse_instant(value) if isinstance(value, str) else None
 
 
 def _strings(values) -> list[str]:
@@ -195,7 +186,7 @@ def article_row(parsed: ParsedArticle, state: _State, url: str, parser_version: 
     return (
         parsed.article_id,
         url,
-        channel_of(url),
+        rec.get("channel_id"),
         rec.get("title"),
         _date(rec.get("published_on")),
         _stamp(rec.get("published_at")),

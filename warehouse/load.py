@@ -16,6 +16,7 @@ import duckdb
 
 from ingest.config import Settings
 from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from transforms.dates import parse_instant
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
 from warehouse.db import connect, scalar, stage, transaction
 from warehouse.parsing import Fetch, Parser
@@ -125,10 +126,11 @@ def _already_loaded(con, batch: Batch) -> bool:
 
 
 def parse_stamp(value: str) -> datetime:
-    """ISO 8601 from the landing area; a stamp without offset is taken as UTC (never mixed
-    naive/aware: Python refuses to compare them)."""
-    stamp = datetime.fromisoformat(value)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    """ISO 8601 from the landing area (no offset: portal time); a bad one fails the batch."""
+    stamp = parse_instant(value)
+    if stamp is None:
+        raise ValueError(f"not an ISO 8601 time: {value!r}")
+    return stamp
 
 
 def to_fetch(page: FetchedPage) -> Fetch:
@@ -182,8 +184,8 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
     con.execute(
         "INSERT INTO runs (run_id, kind, started_at, finished_at, status, requests, not_modified,"
         " new_articles, changed_articles, failed, quarantined, withdrawn, unchanged, pages_loaded,"
-        " batches, errors, loaded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?)"
+        " batches, errors, loaded_at, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?, ?)"
         " ON CONFLICT (run_id) DO UPDATE SET"
         " started_at = least(runs.started_at, excluded.started_at),"
         " finished_at = greatest(runs.finished_at, excluded.finished_at),"
@@ -204,6 +206,6 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
             run.run_id, run.kind, parse_stamp(run.started_at), finished, run.status or "ok",
             run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
             run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
-            counts.pages, list(run.errors or []), datetime.now(UTC),
+            counts.pages, list(run.errors or []), datetime.now(UTC), run.origin or "cli",
         ],
     )
