@@ -259,6 +259,8 @@ def backfill(
     run_kind: str = "backfill",
     origin: str = "cli",
     held: Iterable[str] = (),
+    request: str | None = None,
+    last_of_request: bool = False,
     client: PortalClient | None = None,
     landing: Landing | None = None,
 ) -> CrawlResult:
@@ -268,6 +270,11 @@ def backfill(
     all older than `since`; entries newer than `until` are skipped. A cursor in
     `settings.state_dir` records the first page not yet fully landed, so a crash
     or Ctrl-C resumes there; stored and pending articles are never fetched again.
+
+    `request`: the page range is one batch of a larger request (the backfill DAG's
+    mapped batches). Its batches share page 1 as it was when the first of them began,
+    so the drift re-read of each batch also covers what moved between batches;
+    `last_of_request` clears that shared state once its batch completes.
     """
     if from_page is not None and to_page is not None and to_page < from_page:
         raise ValueError(f"bad page range {from_page}..{to_page}")
@@ -277,6 +284,11 @@ def backfill(
     key = BackfillCursor.key_for(list=list_url, from_page=first, to_page=to_page,
                                  since=since, until=until)
     cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
+    anchors = CursorStore(settings.state_dir, prefix="request")
+    anchor = None
+    if request is not None:
+        anchor_key = BackfillCursor.key_for(list=list_url, request=request)
+        anchor = anchors.load(anchor_key) or BackfillCursor(key=anchor_key, next_page=1)
     window = _DateWindow(since, until)
     run = _start(settings, known, run_id, run_kind, client, landing, origin=origin, held=held)
 
@@ -294,13 +306,21 @@ def backfill(
         bar.set_postfix(articles=cursor.fetched, art_per_s=f"{run.articles_stored / elapsed:.1f}",
                         refresh=False)
 
+    def share_top() -> None:
+        if anchor is not None and not anchor.top_ids and cursor.top_ids:
+            anchor.top_ids = list(cursor.top_ids)
+            anchors.save(anchor)
+
     run.on_batch = save_cursor
     run.on_article = count_article
     run.page_done = cursor.next_page - 1
     complete = False
     try:
+        if not cursor.top_ids and anchor is not None and anchor.top_ids:
+            cursor.top_ids = list(anchor.top_ids)  # page 1 as the whole request began
         if not cursor.top_ids and first > 1:
             cursor.top_ids = _entry_ids(run.read_list(_page(list_url, 1), 1))
+        share_top()
         number = cursor.next_page
         while to_page is None or number <= to_page:
             listing = run.read_list(_page(list_url, number), number)
@@ -308,6 +328,7 @@ def backfill(
                 break  # reported; the cursor keeps this page for the next attempt
             if number == 1 and not cursor.top_ids:
                 cursor.top_ids = _entry_ids(listing)
+                share_top()
             _take_unstored(run, listing, known, window)
             run.page_done = number
             bar.update(1)
@@ -330,6 +351,8 @@ def backfill(
     result = run.finish()
     if complete and result.status == "ok":
         store.clear(key)
+        if anchor is not None and last_of_request:
+            anchors.clear(anchor.key)
     else:
         save_cursor()
     return result

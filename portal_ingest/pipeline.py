@@ -217,9 +217,10 @@ def fetch_latest(settings: Settings, pages: int | None = None, *, since: date | 
 def fetch_backfill(settings: Settings, batch: dict[str, Any], *, run_id: str | None = None,
                    origin: str = "cli", progress: bool = False) -> FetchReport:
     """One backfill request, or one batch of the DAG's plan (``{"pages": [...] | None,
-    "channel", "since", "until"}``): the resumable, drift-proof backfill of
-    `ingest.crawl.backfill` (a cursor per request; entries pushed past the range while
-    it was read are fetched too). The same for the CLI and every DAG batch."""
+    "channel", "since", "until"}``, and ``"request"``/``"last"`` from `plan_backfill`):
+    the resumable, drift-proof backfill of `ingest.crawl.backfill` (a cursor per
+    batch; entries pushed past the range while it was read, in this batch or an
+    earlier one of the request, are fetched too). The same for the CLI and every DAG batch."""
     from ingest import crawl as crawler
 
     started = time.monotonic()
@@ -230,6 +231,7 @@ def fetch_backfill(settings: Settings, batch: dict[str, Any], *, run_id: str | N
         settings, known, from_page=pages[0] if pages else None, to_page=pages[-1] if pages else None,
         since=since, until=until, channel=batch.get("channel"), progress=progress,
         run_id=run_id or new_run_id("backfill"), run_kind="backfill", origin=origin, held=held,
+        request=batch.get("request"), last_of_request=bool(batch.get("last")),
     )
     report = FetchReport.from_result(result, kind="backfill", origin=origin, elapsed_s=time.monotonic() - started)
     _log_fetch(report, f" (pages {_page_span(pages)})")
@@ -353,8 +355,9 @@ def validate_backfill(*, from_page: int | None = None, to_page: int | None = Non
 def plan_backfill(*, from_page: int | None = None, to_page: int | None = None, since: date | str | None = None,
                   until: date | str | None = None, channel: int | None = None,
                   batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = DEFAULT_MAX_BATCHES) -> list[dict[str, Any]]:
-    """Batches for the backfill DAG: ``[{"index", "pages": [..] | None, "channel", "since", "until"}]``,
-    each one fetched by `fetch_backfill`.
+    """Batches for the backfill DAG: ``[{"index", "pages": [..] | None, "channel", "since", "until",
+    "request", "last"}]``, each one fetched by `fetch_backfill`; ``request`` names the
+    whole plan (its batches share the drift anchor), ``last`` marks its final batch.
 
     A page range is cut into batches of ``batch_size`` consecutive pages; when that
     makes more than ``max_batches`` the batches grow instead (the number of task
@@ -368,9 +371,11 @@ def plan_backfill(*, from_page: int | None = None, to_page: int | None = None, s
     common = {"channel": channel, "since": since.isoformat() if since else None,
               "until": until.isoformat() if until else None}
     if from_page is None:
-        return [{"index": 0, "pages": None, **common}]
-    groups = plan_page_batches(from_page, to_page, batch_size, max_batches)
-    return [{"index": i, "pages": [int(p) for p in pages], **common} for i, pages in enumerate(groups) if pages]
+        return [{"index": 0, "pages": None, **common, "request": None, "last": True}]
+    groups = [g for g in plan_page_batches(from_page, to_page, batch_size, max_batches) if g]
+    request = new_run_id("plan")
+    return [{"index": i, "pages": [int(p) for p in pages], **common, "request": request, "last": i == len(groups) - 1}
+            for i, pages in enumerate(groups)]
 
 
 # -- reparse ---------------------------------------------------------------------------------

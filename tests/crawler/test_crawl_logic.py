@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from ingest.crawl import backfill, crawl_latest, fetch_list_pages, plan_page_batches
+from ingest.crawl import backfill, crawl_latest, plan_page_batches
 from ingest.http import PortalClient
 from ingest.landing import KnownArticle, Landing
 
@@ -167,19 +167,41 @@ def test_backfill_by_dates_stops_when_pages_get_older(fake_portal, settings):
     assert result.pages_read == 10 + 1  # + page 1 read again for the drift check
 
 
-def test_fetch_list_pages_and_plan():
+def test_plan_page_batches():
     assert plan_page_batches(1, 10, 4, 100) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     assert plan_page_batches(1, 10, 1, 3) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     with pytest.raises(ValueError):
         plan_page_batches(5, 1, 1, 1)
 
 
-def test_fetch_list_pages_skips_known(fake_portal, settings):
+def test_backfill_batch_skips_known(fake_portal, settings):
     portal = fake_portal(20)
     known = known_from(portal, skip=5)  # the first page's five are new
-    result = fetch_list_pages(settings, known, [1, 2], run_id="b1", run_kind="backfill")
+    result = backfill(settings, known, from_page=1, to_page=2, run_id="b1", progress=False)
     assert sorted(result.new_ids) == sorted(a.article_id for a in portal.articles[:5])
-    assert result.pages_read == 2
+    assert result.pages_read == 2 + 1  # + page 1 again for the drift check
+
+
+def test_dag_backfill_batches_survive_drift(fake_portal, settings):
+    """The DAG's batches take the CLI's path: entries pushed out of a batch's pages
+    while it was read are fetched too, and nothing twice."""
+    from portal_ingest import pipeline
+
+    portal = fake_portal(40)
+    start_ids = [a.article_id for a in portal.articles[:20]]  # pages 1-4 at the start
+
+    def publish_while_crawling(n):
+        if n == 2 and len(portal.articles) == 40:
+            portal.publish(41)
+            portal.publish(42)
+
+    portal.before_list = publish_while_crawling
+    for batch in pipeline.plan_backfill(from_page=1, to_page=4, batch_size=2):
+        assert pipeline.fetch_backfill(settings, batch, run_id="bf", origin="dag:portal_backfill").status == "ok"
+    counts = landed_article_ids(settings)
+    assert set(start_ids) <= set(counts)
+    assert set(counts.values()) == {1}
+    assert not list(settings.state_dir.glob("backfill-*.json"))
 
 
 def test_article_out_of_retries_gets_a_second_chance(fake_portal, settings):

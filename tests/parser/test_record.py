@@ -7,7 +7,7 @@ import pytest
 from transforms import PARSER_VERSION, content_hash, parse_article, sanity_errors
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
-KEYS = ["kind", "url", "article_id", "title", "published_on", "published_at", "document", "addressees", "directives",
+KEYS = ["kind", "url", "article_id", "channel_id", "title", "published_on", "published_at", "document", "addressees", "directives",
         "references", "related", "body_text", "parser_version", "warnings"]
 URL = "http://h/en-us/Pages/Article.aspx?ChannelId=14&articleID=2718"
 
