@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from transforms import content_hash  # noqa: E402
 from warehouse.apply import (  # noqa: E402
     ARTICLE_COLUMNS,
     CITATION_COLUMNS,
@@ -32,7 +33,6 @@ from warehouse.apply import (  # noqa: E402
     write_articles,
 )
 from warehouse.db import connect, transaction  # noqa: E402
-from transforms import content_hash  # noqa: E402
 from warehouse.parsing import Fetch, ParsedArticle  # noqa: E402
 
 ICT = timezone(timedelta(hours=7))

@@ -1,4 +1,4 @@
-"""parse_article: one saved article page into the contract's record.
+"""parse_article: one saved article page into an `ArticleRecord` (transforms/records.py).
 
 The pipeline, juriscraper style: decode -> tree -> layout parts -> body lines ->
 document analysis -> record. Every stage degrades to None/[] plus a warning;
@@ -17,6 +17,7 @@ from .blocks import body_lines
 from .dates import iso_date, iso_datetime
 from .decode import decode_html
 from .layouts import extract_parts
+from .records import ArticleRecord
 from .related import article_links
 from .tree import page_base, parse_html
 from .urls import article_id, channel_id
@@ -25,7 +26,7 @@ from .version import PARSER_VERSION
 _DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
 
 
-def parse_article(html: bytes | str | None, url: str | None) -> dict:
+def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     url = url or ""
     text, warnings = decode_html(html)
     record = empty_record(url, warnings)
@@ -90,7 +91,7 @@ def _looks_truncated(text: str) -> bool:
     return "<html" in text[:4096].lower() and "</html" not in tail and "</body" not in tail
 
 
-def empty_record(url: str, warnings: list[str]) -> dict:
+def empty_record(url: str, warnings: list[str]) -> ArticleRecord:
     return {
         "kind": "article",
         "url": url,
@@ -110,7 +111,7 @@ def empty_record(url: str, warnings: list[str]) -> dict:
     }
 
 
-def warn_missing(record: dict) -> None:
+def warn_missing(record: ArticleRecord) -> None:
     if not record["title"]:
         record["warnings"].append("no title found")
     if not record["published_on"]:

@@ -21,7 +21,7 @@ from datetime import date, datetime
 import duckdb
 
 from transforms.dates import parse_instant
-
+from transforms.records import ArticleRecord, DocumentRecord
 from warehouse.db import assert_unique, rows, stage
 from warehouse.parsing import Fetch, ParsedArticle, ParsedListing, ParseFailure, Parser, parse_fetch
 
@@ -181,8 +181,8 @@ def _current_states(con, article_ids: list[str]) -> dict[str, _State]:
 
 
 def article_row(parsed: ParsedArticle, state: _State, url: str, parser_version: str) -> tuple:
-    rec = parsed.record
-    doc = rec.get("document") or {}
+    rec: ArticleRecord = parsed.record
+    doc: DocumentRecord | dict = rec.get("document") or {}
     return (
         parsed.article_id,
         url,

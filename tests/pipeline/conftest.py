@@ -27,7 +27,7 @@ def list_page(ids: list[str]) -> bytes:
     return (
         "<html><head><title>Tin tức - Hưng Yên</title></head><body>"
         f'<div id="main"><div class="news-list">{items}</div></div></body></html>'
-    ).encode("utf-8")
+    ).encode()
 
 
 @dataclass

@@ -115,9 +115,8 @@ def test_crawl_checks_before_publishing(mini_portal, portal_settings):
 
 # 5. a time without an offset is portal time, everywhere ---------------------------------------------
 def test_a_time_without_offset_is_portal_time(tmp_path):
-    from ingest.landing import FetchedPage, RunRecord
+    from ingest.landing import FetchedPage, KnownArticle, RunRecord
     from ingest.listing import due_for_recheck
-    from ingest.landing import KnownArticle
     from warehouse.load import load_pending
 
     now = datetime.now(UTC)
