@@ -68,8 +68,9 @@ def merge_fetches(parts: Iterable[dict[str, Any] | None], *, run_id: str | None 
     first = parts[0] if parts else {}
     merged = FetchReport(run_id=run_id or first.get("run_id") or "", kind=first.get("kind", "backfill"),
                          origin=first.get("origin", "cli"))
-    for name in ("requests", "not_modified", "failed", "retries", "pages_read", "batches"):
+    for name in ("requests", "not_modified", "failed", "retries", "pages_read"):
         setattr(merged, name, sum(int(p.get(name) or 0) for p in parts))
+    merged.batches = [b for p in parts for b in p.get("batches") or []]
     for name in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):
         setattr(merged, name, sorted({i for p in parts for i in p.get(name) or []}, key=lambda s: (len(s), s)))
     statuses = {p.get("status", "ok") for p in parts}
@@ -89,7 +90,7 @@ def asset_extra(summary: dict[str, Any]) -> dict[str, Any]:
         "origin": summary.get("origin"),
         "status": summary.get("status"),
         "counts": {k: summary.get(k, 0) for k in COUNTS},
-        "batches": summary.get("batches", 0),
+        "batches": len(summary.get("batches") or []),
     }
     for key in ("new_ids", "changed_ids", "gone_ids"):
         ids = list(summary.get(key) or [])

@@ -25,11 +25,13 @@ from datetime import date
 from typing import TYPE_CHECKING, Any
 
 from ingest.landing import new_run_id
+from ingest.run import CrawlResult
 
 if TYPE_CHECKING:
     from ingest.config import Settings
     from ingest.landing import KnownArticle
-    from ingest.run import CrawlResult
+    from warehouse.load import LoadSummary
+    from warehouse.reparse import ReparseSummary
 
 log = logging.getLogger(__name__)
 
@@ -45,42 +47,28 @@ def _sorted_ids(ids: Iterable[Any]) -> list[str]:
 
 
 # -- what each step returns -------------------------------------------------------
-@dataclass
-class FetchReport:
-    """What one fetch step did (a crawl, a backfill, or one batch of a backfill)."""
+# load_pending returns `warehouse.load.LoadSummary`, reparse a `ReparseReport` around
+# `warehouse.reparse.ReparseSummary`; both have ``to_dict()`` like the reports below.
+class _Report:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
-    run_id: str
-    kind: str  # crawl | backfill
+
+@dataclass
+class FetchReport(CrawlResult):
+    """What one fetch step did (a crawl, a backfill, or one batch of a backfill): the
+    crawler's `CrawlResult` with ids sorted, and what ran it."""
+
+    kind: str = "crawl"  # crawl | backfill
     origin: str = "cli"  # cli | dag:<dag_id>
-    status: str = "ok"  # ok | partial | failed (nothing could be read)
-    requests: int = 0
-    not_modified: int = 0
-    failed: int = 0
-    retries: int = 0
-    pages_read: int = 0
-    new_ids: list[str] = field(default_factory=list)
-    changed_ids: list[str] = field(default_factory=list)
-    gone_ids: list[str] = field(default_factory=list)
-    rechecked_ids: list[str] = field(default_factory=list)
-    batches: int = 0  # landing batches written
-    errors: list[str] = field(default_factory=list)
     elapsed_s: float = 0.0
 
     @classmethod
     def from_result(cls, result: CrawlResult, *, kind: str, origin: str, elapsed_s: float) -> FetchReport:
-        return cls(
-            run_id=result.run_id, kind=kind, origin=origin, status=result.status,
-            requests=result.requests, not_modified=result.not_modified, failed=result.failed,
-            retries=result.retries, pages_read=result.pages_read,
-            new_ids=_sorted_ids(result.new_ids), changed_ids=_sorted_ids(result.changed_ids),
-            gone_ids=_sorted_ids(result.gone_ids), rechecked_ids=_sorted_ids(result.rechecked_ids),
-            batches=len(result.batches), errors=list(result.errors), elapsed_s=round(elapsed_s, 2),
-        )
-
-    @property
-    def has_news(self) -> bool:
-        """New, changed or withdrawn articles for the warehouse."""
-        return bool(self.new_ids or self.changed_ids or self.gone_ids)
+        fields = asdict(result)
+        for name in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):
+            fields[name] = _sorted_ids(fields[name])
+        return cls(**fields, kind=kind, origin=origin, elapsed_s=round(elapsed_s, 2))
 
     def to_dict(self) -> dict[str, Any]:
         out = asdict(self)
@@ -91,43 +79,16 @@ class FetchReport:
 
 
 @dataclass
-class LoadReport:
-    """What one load did (the counts of `warehouse.load.LoadSummary`)."""
-
-    batches: int = 0
-    pages: int = 0
-    new_articles: int = 0
-    changed_articles: int = 0
-    unchanged: int = 0
-    quarantined: int = 0
-    withdrawn: int = 0
-    article_ids: list[str] = field(default_factory=list)
-    run_ids: list[str] = field(default_factory=list)
-    skipped_batches: int = 0
-    unreadable: list[str] = field(default_factory=list)
-    elapsed_s: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-@dataclass
-class CheckReport:
+class CheckReport(_Report):
     ok: bool
     summary: str
     checks: list[dict[str, Any]] = field(default_factory=list)
 
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
-
 
 @dataclass
-class PublishReport:
+class PublishReport(_Report):
     snapshot: str
     elapsed_s: float = 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        return asdict(self)
 
 
 @dataclass
@@ -137,40 +98,24 @@ class RunReport:
     run_id: str
     status: str  # the fetch's status, or "failed" when the fetch read nothing or a check failed
     fetch: FetchReport
-    load: LoadReport | None = None
+    load: LoadSummary | None = None
     checks: CheckReport | None = None
     published: PublishReport | None = None
     error: str | None = None  # one line: why the run failed
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "run_id": self.run_id, "status": self.status, "error": self.error,
-            **{name: part.to_dict() if part is not None else None
-               for name, part in (("fetch", self.fetch), ("load", self.load), ("checks", self.checks),
-                                  ("published", self.published))},
-        }
+        parts = {"fetch": self.fetch, "load": self.load, "checks": self.checks, "published": self.published}
+        return {"run_id": self.run_id, "status": self.status, "error": self.error,
+                **{name: part.to_dict() if part is not None else None for name, part in parts.items()}}
 
 
 @dataclass
 class ReparseReport:
-    run_id: str
-    parser_version: str
-    all: bool
-    articles: int = 0
-    pages: int = 0
-    changed_articles: int = 0
-    new_articles: int = 0
-    cleared_quarantine: int = 0
-    quarantined: int = 0
-    listings_rebuilt: bool = False
-    article_ids: list[str] = field(default_factory=list)
-    elapsed_s: float = 0.0
+    reparse: ReparseSummary
     published: PublishReport | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        out = asdict(self)
-        out["published"] = self.published.to_dict() if self.published else None
-        return out
+        return {**self.reparse.to_dict(), "published": self.published.to_dict() if self.published else None}
 
 
 # -- what the crawler must not fetch again ---------------------------------------
@@ -259,12 +204,13 @@ def _log_fetch(report: FetchReport, where: str = "") -> None:
 
 
 # -- load, check, publish ---------------------------------------------------------------
-def load_pending(settings: Settings) -> LoadReport:
+def load_pending(settings: Settings) -> LoadSummary:
     """Load every pending landing batch into the warehouse (the single writer)."""
     from warehouse.load import load_pending as load
 
     started = time.monotonic()
-    report = LoadReport(**asdict(load(settings)), elapsed_s=round(time.monotonic() - started, 2))
+    report = load(settings)
+    report.elapsed_s = round(time.monotonic() - started, 2)
     log.info("load_pending: %s batches, %s new, %s changed, %s quarantined", report.batches,
              report.new_articles, report.changed_articles, report.quarantined)
     return report
@@ -386,8 +332,9 @@ def reparse(settings: Settings, all: bool = False, *, publish: bool = True,  # n
 
     started = time.monotonic()
     summary = rebuild(settings, all=all, run_id=run_id, origin=origin)
-    report = ReparseReport(**asdict(summary), all=all, elapsed_s=round(time.monotonic() - started, 2))
-    log.info("reparse %s: %s articles, %s changed", report.run_id, report.articles, report.changed_articles)
+    summary.elapsed_s = round(time.monotonic() - started, 2)
+    log.info("reparse %s: %s articles, %s changed", summary.run_id, summary.articles, summary.changed_articles)
+    report = ReparseReport(summary)
     if publish:
         report.published = publish_snapshot(settings)
     return report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -53,6 +53,10 @@ class LoadSummary:
     run_ids: list[str] = field(default_factory=list)
     skipped_batches: int = 0  # already loaded earlier (only retired from pending/)
     unreadable: list[str] = field(default_factory=list)  # pending files that could not be read
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSummary:

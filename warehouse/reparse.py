@@ -11,7 +11,7 @@ of articles, and rows already at the current parser_version are skipped unless
 from __future__ import annotations
 
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
@@ -37,13 +37,18 @@ class ReparseSummary:
     quarantined: int = 0
     listings_rebuilt: bool = False
     article_ids: list[str] = field(default_factory=list)
+    all: bool = False  # every stored page, not only those of older parser versions
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def reparse(settings: Settings, all: bool = False, *, parser: Parser | None = None,  # noqa: A002 (CLI flag name)
             run_id: str | None = None, origin: str = "cli") -> ReparseSummary:
     parser = parser or Parser()
     version = parser.version
-    summary = ReparseSummary(run_id=run_id or new_run_id("reparse"), parser_version=version)
+    summary = ReparseSummary(run_id=run_id or new_run_id("reparse"), parser_version=version, all=all)
     started = datetime.now(UTC)
     con = connect(settings)
     try:

@@ -168,7 +168,7 @@ def test_a_fetch_that_found_nothing_is_still_announced(dagbag, dag_id):
 
     nothing = {"run_id": "r-quiet", "kind": "crawl", "origin": f"dag:{dag_id}", "status": "ok", "requests": 2,
                "not_modified": 0, "failed": 0, "new_ids": [], "changed_ids": [], "gone_ids": [],
-               "rechecked_ids": [], "batches": 1, "errors": []}
+               "rechecked_ids": [], "batches": ["b1"], "errors": []}
     events = {RAW_PAGES: SimpleNamespace(extra=None)}
     task = dagbag.dags[dag_id].get_task("announce_raw_pages")
     arg = nothing if dag_id == "portal_latest_news" else [nothing]

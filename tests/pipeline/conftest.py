@@ -1,14 +1,15 @@
-"""A small portal on 127.0.0.1 serving real example pages, for the composed steps."""
+"""A small portal on 127.0.0.1 serving a real example article and UTF-8 list pages
+labelled windows-1252 that link articles by zero-padded ids (the portal's quirks
+the composed steps must agree on)."""
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
+from support.scripted import ScriptedServer, serve
 
 from ingest.config import Settings
 
@@ -32,54 +33,42 @@ def list_page(ids: list[str]) -> bytes:
 
 @dataclass
 class MiniPortal:
-    ids: list[str]
+    server: ScriptedServer
+    ids: list[str] = field(default_factory=lambda: ["02718", "02731", "02722"])
     # What the server says the list pages are: UTF-8 bytes labelled windows-1252.
     list_charset: str = "windows-1252"
-    seen: list[str] = field(default_factory=list)
-    base_url: str = ""
+
+    @property
+    def base_url(self) -> str:
+        return self.server.base_url
+
+    @property
+    def seen(self) -> list[str]:
+        return [path for path, _ in self.server.seen]
+
+    def clear(self) -> None:
+        self.server.seen.clear()
 
     def articles_fetched(self) -> list[str]:
         return [p for p in self.seen if "Article.aspx" in p]
 
+    def route(self, handler) -> tuple[int, dict[str, str], bytes]:
+        if handler.path.startswith("/en-us/Pages/news.aspx"):
+            return 200, {"Content-Type": f"text/html; charset={self.list_charset}"}, list_page(self.ids)
+        if handler.path.startswith("/en-us/Pages/Article.aspx"):
+            return 200, {"Content-Type": "text/html; charset=utf-8"}, ARTICLE
+        return 404, {"Content-Type": "text/plain"}, b"not found"
+
 
 @pytest.fixture
 def mini_portal() -> Iterator[MiniPortal]:
-    portal = MiniPortal(ids=["02718", "02731", "02722"])
-
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def log_message(self, *args):
-            pass
-
-        def do_GET(self):
-            portal.seen.append(self.path)
-            if self.path.startswith("/en-us/Pages/news.aspx"):
-                status, ctype, body = 200, f"text/html; charset={portal.list_charset}", list_page(portal.ids)
-            elif self.path.startswith("/en-us/Pages/Article.aspx"):
-                status, ctype, body = 200, "text/html; charset=utf-8", ARTICLE
-            else:
-                status, ctype, body = 404, "text/plain", b"not found"
-            self.send_response(status)
-            self.send_header("Content-Type", ctype)
-            self.send_header("Content-Length", str(len(body)))
-            self.end_headers()
-            self.wfile.write(body)
-
-    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-    server.daemon_threads = True
-    portal.base_url = f"http://127.0.0.1:{server.server_address[1]}"
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
+    for server in serve(ScriptedServer()):
+        portal = MiniPortal(server)
+        server.fallback = portal.route
         yield portal
-    finally:
-        server.shutdown()
-        server.server_close()
 
 
 @pytest.fixture
 def portal_settings(tmp_path, mini_portal) -> Settings:
     return Settings(base_url=mini_portal.base_url, duckdb_path=tmp_path / "portal.duckdb", max_rps=0,
                     backoff_s=0.01, backoff_max_s=0.05, max_retries=2, timeout_s=5)
-

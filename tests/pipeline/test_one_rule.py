@@ -78,7 +78,7 @@ def test_second_crawl_of_a_mislabelled_zero_padded_portal_costs_two_requests(min
     assert sorted(first["fetch"]["new_ids"]) == ["2718", "2722", "2731"]
     stored = {r[0] for r in rows(portal_settings.snapshot_path, "SELECT article_id FROM articles")}
     assert stored == {"2718", "2722", "2731"}
-    mini_portal.seen.clear()
+    mini_portal.clear()
     second = as_dict(pipeline.crawl(portal_settings))
     assert len(mini_portal.seen) <= 2, mini_portal.seen
     assert second["fetch"]["new_ids"] == [] and second["fetch"]["changed_ids"] == []
