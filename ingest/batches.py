@@ -102,8 +102,9 @@ def pending_article_ids(landing: Landing) -> set[str]:
 
 
 def unpublished_article_ids(landing: Landing, published_batches: set[str]) -> set[str]:
-    """Ids of articles in batches loaded since the last publish (in ``loaded/`` but
-    not in the published snapshot's `landing_batches`).
+    """Ids of articles stored by batches loaded since the last publish (in ``loaded/``
+    but not in the published snapshot's `landing_batches`), less those the loader
+    quarantined (a page that did not parse is worth another fetch, as for a known one).
 
     The crawler's "what we know" is the snapshot; while a data-quality check holds
     the publish back, these are known too, or every run would fetch them again."""
@@ -111,12 +112,16 @@ def unpublished_article_ids(landing: Landing, published_batches: set[str]) -> se
     if not landing.loaded.exists():
         return ids
     for path in sorted(landing.loaded.glob("*.jsonl.gz")):
-        if path.name.removesuffix(".jsonl.gz") in published_batches:
+        batch_id = path.name.removesuffix(".jsonl.gz")
+        if batch_id in published_batches:
             continue
         try:
             batch = landing.read_batch(path)
-            ids.update(batch.run.article_ids or
-                       (p.article_id for p in batch.pages() if p.kind == "article" and p.article_id))
+            stored = set(batch.run.article_ids or
+                         (p.article_id for p in batch.pages() if p.kind == "article" and p.article_id))
         except (OSError, EOFError, ValueError):
             continue  # unreadable: at worst it is fetched again
+        # Oldest batch first: the latest outcome of an article wins (parsed, or not).
+        failed = landing.quarantined_in(batch_id)
+        ids = (ids - failed) | (stored - failed)
     return ids

@@ -160,10 +160,24 @@ class Landing:
             head = json.loads(fh.readline())
         return Batch(path.name.removesuffix(".jsonl.gz"), Path(path), RunRecord.from_json(head))
 
-    def mark_loaded(self, batch: Batch) -> None:
+    def mark_loaded(self, batch: Batch, quarantined: set[str] | frozenset[str] = frozenset()) -> None:
+        """Retire a loaded batch to ``loaded/``. ``quarantined``: its article ids whose
+        pages did not parse; kept beside it (``<batch>.quarantined``) so the crawler,
+        until the next publish, fetches those again rather than counting them known."""
         self._ensure()
+        if quarantined:
+            note = self.loaded / f"{batch.batch_id}.quarantined"
+            note.write_text("".join(f"{i}\n" for i in sorted(quarantined)), encoding="utf-8")
         if batch.path.exists():
             os.replace(batch.path, self.loaded / batch.path.name)
+
+    def quarantined_in(self, batch_id: str) -> set[str]:
+        """The article ids `mark_loaded` noted as quarantined in a loaded batch."""
+        try:
+            text = (self.loaded / f"{batch_id}.quarantined").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return set()
+        return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 @dataclass(frozen=True)

@@ -99,6 +99,7 @@ class ApplyCounts:
     quarantined: int = 0
     withdrawn: int = 0
     article_ids: set[str] = field(default_factory=set)  # new or changed
+    quarantined_ids: set[str] = field(default_factory=set)  # article pages that did not parse (none parsed)
 
     def add(self, other: ApplyCounts) -> None:
         for name in ("pages", "new_articles", "changed_articles", "unchanged", "quarantined", "withdrawn"):
@@ -139,6 +140,9 @@ def write_outcomes(con: duckdb.DuckDBPyConnection, out: Outcomes, parser_version
     counts.pages = out.pages
     write_listings(con, out.listings, parser_version)
     counts.quarantined = write_quarantine(con, out, parser_version)
+    parsed = {a.article_id for a in out.articles}
+    counts.quarantined_ids = {f.fetch.article_id for f in out.failures
+                              if f.fetch.kind == "article" and f.fetch.article_id} - parsed
     counts.withdrawn = mark_withdrawn(con, out.gone)
     return counts
 

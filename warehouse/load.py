@@ -72,6 +72,7 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
     try:
         for batch in batches:
             counts = load_batch(con, batch, parser)
+            quarantined = counts.quarantined_ids if counts is not None else set()
             if counts is None:
                 summary.skipped_batches += 1
             else:
@@ -79,7 +80,7 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
                 ids |= counts.article_ids
             if batch.run.run_id not in summary.run_ids:
                 summary.run_ids.append(batch.run.run_id)
-            landing.mark_loaded(batch)
+            landing.mark_loaded(batch, quarantined)
     finally:
         con.close()
     summary.article_ids = sorted(ids)

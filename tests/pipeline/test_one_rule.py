@@ -159,3 +159,24 @@ def test_runs_times_carry_their_zone(tmp_path):
         con.close()
     assert types == [("TIMESTAMP WITH TIME ZONE",) * 3]
     assert origin == [("cli",)]
+
+
+def test_a_page_quarantined_while_the_check_fails_is_fetched_again(mini_portal, portal_settings):
+    """Held back by a failed check, a loaded page that did not parse is not "known": the
+    next run fetches it again (as it would a quarantined article of the snapshot)."""
+    strict = portal_settings.with_overrides(qc_max_missing_share=-1.0)
+    pipeline.fetch_latest(strict)
+    landing = Landing(strict.landing)
+    for batch in landing.pending_batches():  # the layout broke: 2731's page no longer parses
+        pages = [p for p in batch.pages()]
+        for page in pages:
+            if page.article_id == "2731":
+                page.body = b"<html><body>please enable JavaScript</body></html>"
+        batch.path.unlink()
+        landing.write_batch(batch.run, pages)
+    pipeline.load_pending(strict)
+    with pytest.raises(DataQualityError):
+        pipeline.check_quality(strict)
+    mini_portal.clear()
+    again = as_dict(pipeline.fetch_latest(strict))
+    assert again["new_ids"] == ["2731"] and len(mini_portal.articles_fetched()) == 1
