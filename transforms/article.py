@@ -64,7 +64,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     mentions = citations.find_mentions(analysed)
     doc, doc_warnings = document_mod.choose(analysed, mentions, len(title))
     warnings.extend(doc_warnings)
+    published = parts.published_on
     if doc is not None:
+        if doc.issued_on is None and doc.month_day is not None and published is not None:
+            # "On July 27, ... signed Document No. X": the year is the article's own.
+            doc.issued_on = doc.month_day.in_year_of(published)
         record["document"] = doc.as_dict()
         if doc.type is None:
             warnings.append("document type not recognised")
@@ -73,7 +77,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = directives_mod.directives(lines)
     record["references"] = [
-        {"number": r.number, "type": r.type, "issued_on": iso_date(r.issued_on), "issuer": r.issuer}
+        {"number": r.number, "type": r.type, "issued_on": iso_date(_ref_date(r, published)), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)
     ]
     record["related"] = [
@@ -82,6 +86,12 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     ]
     warn_missing(record)
     return record
+
+
+def _ref_date(ref: citations.Reference, published) -> object:
+    if ref.issued_on is None and ref.month_day is not None and published is not None:
+        return ref.month_day.in_year_of(published)
+    return ref.issued_on
 
 
 def _looks_truncated(text: str) -> bool:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
-from .dates import find_dates
+from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import find_numbers
 
 _ORG_NOUNS = re.compile(
@@ -24,7 +24,7 @@ _ORG_NOUNS = re.compile(
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
-    r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince))"
+    r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince|City|Town))"
     r"(?:\s+(?:Mr\.?|Mrs\.?|Ms\.?|Madam|comrade))?(?:\s+[A-Z][a-z\u00c0-\u1ef9]+){2,4}$"
 )
 _NAME_INSIDE_OFFICE = re.compile(
@@ -41,7 +41,7 @@ _ABBREVIATIONS = {
 _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
-    r"publishes|passed|passes|enacted|enacts|announced|announces)"
+    r"publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
     r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
@@ -58,10 +58,10 @@ _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 _OF_ISSUER = re.compile(
     r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|and|for))*)"
 )
-_DATE_LEAD = re.compile(r"(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
+_DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
     r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
-    r"(?=\s+(?:on|about|regarding|concerning|to|dated)\b|[,;.]|$)"
+    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
 # recipients, not the subject. "to" + a name or a plural noun, up to "on"/"about".
@@ -80,6 +80,7 @@ class Document:
     issued_on: date | None
     subject: str | None
     mention: Mention
+    month_day: MonthDay | None = None  # issued "On July 27": the year comes from the publication date
 
     def as_dict(self) -> dict:
         return {
@@ -104,14 +105,16 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         issuer = pick.number.code_issuer
         if issuer:
             warnings.append("document issuer read from its number")
+    issued_on = _issued_on(text, pick)
     return (
         Document(
             type=pick.type,
             number=pick.canonical,
             issuer=issuer,
-            issued_on=_issued_on(text, pick),
-            subject=_subject(text, pick),
+            issued_on=issued_on,
+            subject=_subject(text, pick, title_end),
             mention=pick,
+            month_day=None if issued_on else _issued_month_day(text, pick),
         ),
         warnings,
     )
@@ -146,9 +149,9 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     """A full-text document names its issuer in capitals above the number:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
-    above = text[:line_start].split("\n")[-3:] if line_start > 0 else []
+    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-4:] if line_start > 0 else []
     for line in reversed(above):
-        line = line.strip()
+        line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
         if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
             continue
         letters = [c for c in line if c.isalpha()]
@@ -165,7 +168,18 @@ def _title_case(line: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+# A newspaper's dateline before the first sentence: "(Baonghean.vn) - ", "Hanoi (VNA) – ", "PORTAL - ".
+_DATELINE = re.compile(r"^(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*)?(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s+(?=[A-Z])|^[A-Z]{2,}\s*[-\u2013\u2014]\s+(?=[A-Z])")
+# "... announced that it had just issued": the subject is the one before "announced".
+_REPORTED = re.compile(r"\s+(?:announced|said|reported|informed|stated)\s+that\s+(?:it|they)$", re.I)
+
+
 def _org(phrase: str) -> str | None:
+    phrase = phrase.strip()
+    if "(" in phrase[:40] or re.match(r"^[A-Z]{2,}\s*[-\u2013\u2014]", phrase):
+        phrase = _DATELINE.sub("", phrase)
+    phrase = _REPORTED.sub("", phrase)
+    phrase = re.sub(r"\s*[-_=]{3,}\s*$", "", phrase)
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
@@ -201,6 +215,9 @@ def _issued_on(text: str, mention: Mention) -> date | None:
         # "... was signed on October 9, 2020"
         end = sentence_end(text, mention.number.end)
         after = text[mention.number.end : end]
+        later = find_numbers(after)
+        if later:  # "... replacing Plan No. 146/KH-UBND issued on May 25, 2022": that one's date
+            after = after[: later[0].start]
         match = re.search(
             r"\b(?:issued|signed|promulgated|released|adopted|passed)(?:\s+by\s+[^,;.]{1,120}?)?\s+on\s+(?=\S)", after, re.I
         )
@@ -209,10 +226,40 @@ def _issued_on(text: str, mention: Mention) -> date | None:
             if dates and dates[0].start == 0:
                 return dates[0].value
     if mention.role == HEADER:
-        line_end = text.find("\n", mention.number.end)
-        dates = find_dates(text[mention.number.end : line_end if line_end >= 0 else len(text)])
-        if dates:
-            return dates[0].value
+        # "No. 26/CT-TTg  Hanoi, June 6, 2017" -- or the place and date on one of the
+        # next lines (a table cell, or after the motto "Independence - Freedom - Happiness").
+        for line in [ln for ln in _header_lines_after(text, mention) if ln][:4]:
+            if _HEADER_STOP.match(line):
+                break
+            dates = find_dates(line)
+            if dates and len(line) < 60:
+                return dates[0].value
+    return None
+
+
+# Lines of a full-text header that end the search for its date and subject.
+_HEADER_STOP = re.compile(r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b|Government Law Base)", re.I)
+_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\s|]*$", re.I)
+
+
+def _header_lines_after(text: str, mention: Mention) -> list[str]:
+    """The rest of the number's own line (maybe empty), then the following non-empty lines."""
+    rest = text[mention.number.end :].split("\n")
+    return [rest[0].strip()] + [line.strip() for line in rest[1:10] if line.strip()]
+
+
+def _issued_month_day(text: str, mention: Mention) -> MonthDay | None:
+    """ "On July 27, Chairman ... signed Document No. X" / "Directive X dated April 16 on ...": month and day only."""
+    if mention.month_day:
+        return mention.month_day
+    if mention.role != ISSUED:
+        return None
+    start = clause_start(text, mention.type_start)
+    clause = text[start : mention.type_start]
+    for found in reversed(find_month_days(clause)):
+        lead = clause[: found.start]
+        if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not _belongs_to_number(lead):
+            return found
     return None
 
 
@@ -226,17 +273,50 @@ def _belongs_to_number(lead: str) -> bool:
     return bool(numbers) and bool(_NUMBER_DATE_LEAD.match(lead[-120:][numbers[-1].end :]))
 
 
-def _subject(text: str, mention: Mention) -> str | None:
+# Where a subject ends inside its sentence: a new clause reporting what the document does.
+_SUBJECT_END = re.compile(r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which)\b", re.I)
+_FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
+
+
+def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     if mention.role == HEADER:
-        return _header_subject(text, mention)
-    rest = text[mention.number.end : sentence_end(text, mention.number.end)]
+        found = _header_subject(text, mention)
+        if found is None and title_end:
+            # No subject line under the header: the page title names the same document
+            # ("Decree No. 46/2019/ND-CP dated May 27, 2019 of the Government on penalties ...").
+            title = text[:title_end]
+            for m in re.finditer(re.escape(mention.number.raw), title):
+                found = _subject_after(title, m.end())
+                if found:
+                    break
+        return found
+    return _subject_after(text, mention.number.end)
+
+
+def _subject_after(text: str, number_end: int) -> str | None:
+    rest = text[number_end : sentence_end(text, number_end)]
     pos = _skip_details(rest)
+    if re.match(r"to\s+(?:the\s+)?[A-Z]", rest[pos:]) and rest.endswith(";") is False:
+        # "issued Telegram No. X to the Steering Committee ...; Provincial Border Guard
+        # Command; ... on urgent implementation of ...": the recipients run on over
+        # semicolons; the subject follows the last "on".
+        full = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text[number_end:], maxsplit=1)[0]
+        if ";" in full:
+            last = list(re.finditer(r"\s(?:on|about|regarding)\s", full))
+            if last:
+                return _clean_subject(full[last[-1].end() :])
     match = _SUBJECT.match(rest, pos)
     if not match:
         return None
     subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
+    return _clean_subject(subject)
+
+
+def _clean_subject(subject: str) -> str | None:
     # "... on Roads was adopted by the National Assembly on ...": the subject ends at the verb.
     subject = _PASSIVE_TAIL.split(subject, maxsplit=1)[0]
+    subject = _SUBJECT_END.split(subject, maxsplit=1)[0]
+    subject = _FOOTNOTE.sub("", subject)
     subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I).rstrip(" ,:;.")
     return subject or None
 
@@ -255,7 +335,7 @@ def _skip_details(rest: str) -> int:
             continue
         lead = _DATE_LEAD.match(rest, pos)
         if lead:
-            dates = find_dates(rest[lead.end() : lead.end() + 40])
+            dates = find_dates(rest[lead.end() : lead.end() + 40]) or find_month_days(rest[lead.end() : lead.end() + 30])
             if dates and dates[0].start == 0:
                 pos = lead.end() + dates[0].end
                 continue
@@ -267,12 +347,37 @@ def _skip_details(rest: str) -> int:
     return pos
 
 
+_TYPE_LINE = re.compile(
+    r"^(?:A\s+)?(?:DECISION|DIRECTIVE|RESOLUTION|DECREE|CIRCULAR|JOINT CIRCULAR|PLAN|NOTICE|REPORT|CONCLUSION|LAW|"
+    r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION)\.?$",
+    re.I,
+)
+_GERUND_LINE = re.compile(r"^(?:Approving|Promulgating|Prescribing|Detailing|Guiding|Amending|Providing|Regulating|Establishing|Stipulating)\b")
+
+
 def _header_subject(text: str, mention: Mention) -> str | None:
-    # The lines after "No. 26/CT-TTg ...": "DIRECTIVE", then "On strengthening ...".
-    lines = text[mention.number.end :].split("\n")[1:5]
+    """The line under the type name: "DIRECTIVE" then "On strengthening ..." (the
+    "On" dropped), or "Approving the Master Plan ..." (an initial gerund lower-cased,
+    as the announcement would say it), or a title in capitals as written."""
+    lines = _header_lines_after(text, mention)[1:8]
+    typed = False
     for line in lines:
-        line = line.strip()
+        if _HEADER_STOP.match(line):
+            return None
+        if _TYPE_LINE.match(line):
+            typed = True
+            continue
+        if _MOTTO.search(line) or (len(line) < 60 and find_dates(line) and not typed):
+            continue
+        if re.fullmatch(r"THE(?:\s+[A-Z'\u2019]+){1,3}", line) and typed:
+            continue  # "THE GOVERNMENT" repeated under the subject
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
-            return match.group(1).rstrip(" .")
+            return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
+        if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+            line = _FOOTNOTE.sub("", line).rstrip(" .")
+            if _GERUND_LINE.match(line) and not line.isupper():
+                line = line[0].lower() + line[1:]
+            return line
+        return None
     return None
