@@ -50,10 +50,12 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     for el in (parts.title_element, parts.date_element, parts.related_box):
         if el is not None:
             skip.add(el)
+    # The headline repeated at the top of the body goes; the same words further down
+    # are text (a full-text document's own subject line under its type name).
     lines = [
         line
-        for line in body_lines(parts.body, skip)
-        if line.text != parts.title and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
+        for index, line in enumerate(body_lines(parts.body, skip))
+        if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
     record["body_text"] = "\n".join(line.text for line in lines)
     if parts.body is None or not lines:

@@ -41,8 +41,17 @@ def marker(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# Where a document's requests end: the recipients list, the signature block.
+_END_OF_REQUESTS = re.compile(
+    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
+)
+
+
 def directives(lines: list[Line]) -> list[dict]:
     marked = [(line, *_kind(line)) for line in lines]
+    articles = _article_sections(marked)
+    if articles is not None:
+        return [{"ordinal": i, "text": text} for i, text in enumerate(articles, start=1)]
     chosen = _directive_lines(marked)
     items: list[str] = []
     top: str | None = None
@@ -57,6 +66,25 @@ def directives(lines: list[Line]) -> list[dict]:
         elif items and kind != "roman":
             items[-1] = f"{items[-1]} {line.text}"
     return [{"ordinal": i, "text": text} for i, text in enumerate(items, start=1)]
+
+
+def _article_sections(marked: list[tuple[Line, str | None, str]]) -> list[str] | None:
+    """A full text whose items are "Article 1.", "Article 2.", ...: each article is one
+    request with everything up to the next article (its sub-items, a second paragraph),
+    until the recipients or the signature."""
+    starts = [i for i, (_, kind, _) in enumerate(marked) if kind == "article"]
+    if len(starts) < 2:
+        return None
+    items: list[str] = []
+    for i in range(starts[0], len(marked)):
+        line, kind, stripped = marked[i]
+        if kind == "article":
+            items.append(stripped)
+            continue
+        if _END_OF_REQUESTS.match(line.text) or (line.text.isupper() and len(line.text.split()) <= 6):
+            break
+        items[-1] = f"{items[-1]} {line.text}"
+    return [text for text in items if text]
 
 
 def _kind(line: Line) -> tuple[str | None, str]:
@@ -76,6 +104,8 @@ _ACT_WORDS = re.compile(r"\b(?:shall|must|should|are\s+requested|is\s+requested|
 
 
 def _addressee_run(intro: str, run: list[tuple[Line, str | None, str]]) -> bool:
+    if _END_OF_REQUESTS.match(intro):
+        return True
     return (
         intro.rstrip().endswith(":")
         and not _ASK_CUE.search(intro)

@@ -99,6 +99,8 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
+        pick = _title_named(text, mentions, title_end)
+    if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
     if issuer is None:
@@ -118,6 +120,19 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         ),
         warnings,
     )
+
+
+def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention | None:
+    """A page that holds one document under its name: the title opens with it
+    ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
+    Decision". Nothing else on the page was issued, so that is the document."""
+    first = next((m for m in mentions if m.number.start < title_end), None)
+    if first is None or first.type is None or first.type_start > 0:
+        return None
+    if not re.search(rf"\bthis\s+{re.escape(first.type.split()[-1])}\b", text[title_end:], re.I):
+        return None
+    first.role = HEADER
+    return first
 
 
 def _issuer_words(text: str, mention: Mention) -> str | None:
@@ -176,7 +191,10 @@ _REPORTED = re.compile(r"\s+(?:announced|said|reported|informed|stated)\s+that\s
 
 def _org(phrase: str) -> str | None:
     phrase = phrase.strip()
-    if "(" in phrase[:40] or re.match(r"^[A-Z]{2,}\s*[-\u2013\u2014]", phrase):
+    short = re.match(r"^(\w{2,8})\s*[-\u2013\u2014]\s+(?=[A-Z])", phrase)
+    if short and short.group(1).isupper():
+        phrase = phrase[short.end() :]  # "PORTAL - ", "ĐBP - ", "HNP - "
+    elif "(" in phrase[:40]:
         phrase = _DATELINE.sub("", phrase)
     phrase = _REPORTED.sub("", phrase)
     phrase = re.sub(r"\s*[-_=]{3,}\s*$", "", phrase)
@@ -349,10 +367,10 @@ def _skip_details(rest: str) -> int:
 
 _TYPE_LINE = re.compile(
     r"^(?:A\s+)?(?:DECISION|DIRECTIVE|RESOLUTION|DECREE|CIRCULAR|JOINT CIRCULAR|PLAN|NOTICE|REPORT|CONCLUSION|LAW|"
-    r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION)\.?$",
+    r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION|ANNOUNCEMENT)\.?$",
     re.I,
 )
-_GERUND_LINE = re.compile(r"^(?:Approving|Promulgating|Prescribing|Detailing|Guiding|Amending|Providing|Regulating|Establishing|Stipulating)\b")
+_GERUND_LINE = re.compile(r"^[A-Z][a-z]+ing\b")
 
 
 def _header_subject(text: str, mention: Mention) -> str | None:
