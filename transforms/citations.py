@@ -36,8 +36,10 @@ PASSIVE_ISSUE = (
 )
 # The number's own clause ends in a passive issuing verb, with no new clause
 # (", the ...", ", which ...") between them.
+# "No." inside the clause ("... to respond to storm No. 5 has just been issued") is
+# not a sentence end.
 _PASSIVE_AFTER = re.compile(
-    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)[^.;\n]){0,250}?\b" + PASSIVE_ISSUE,
+    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)(?:\b(?:No|Nos)\.|[^.;\n])){0,250}?\b" + PASSIVE_ISSUE,
     re.I,
 )
 # After the number, a date the text gives for this document: "dated 12/8/2020",
