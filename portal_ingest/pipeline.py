@@ -399,6 +399,7 @@ QC_THRESHOLDS = {
     "PORTAL_QC_MAX_QUARANTINE_SHARE": "max_quarantine_share",
     "PORTAL_QC_MAX_MISSING_SHARE": "max_missing_share",
     "PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "max_days_without_new",
+    "PORTAL_QC_MAX_SUSPECT_SHARE": "max_suspect_share",
 }
 
 
