@@ -45,7 +45,9 @@ _NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<mont
 _ISO = re.compile(r"(?<!\d)" + _YEAR + r"-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
 _MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\s*,?\s*" + _YEAR + r"\b", re.I)
 _DAY_FIRST = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR + r"\b", re.I)
-_PATTERNS = (_ISO, _NUMERIC, _MONTH_FIRST, _DAY_FIRST)
+# "day 05 month 02 year 2008": the Vietnamese "ngày 05 tháng 02 năm 2008" translated word for word.
+_DAY_MONTH_YEAR_WORDS = re.compile(r"\bday\s+(?P<day>\d{1,2})\s+month\s+(?P<month>\d{1,2})\s+year\s+" + _YEAR + r"\b", re.I)
+_PATTERNS = (_ISO, _NUMERIC, _MONTH_FIRST, _DAY_FIRST, _DAY_MONTH_YEAR_WORDS)
 # "5/27/2019": a numeric date that cannot be day first (27 is no month) is month first.
 _NUMERIC_MONTH_FIRST = re.compile(
     r"(?<![\d/.-])(?P<month>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<day>\d{1,2})\s*(?P=sep)\s*" + _YEAR + r"(?!\d)"

@@ -213,6 +213,7 @@ def _org(phrase: str) -> str | None:
     # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
     phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
+    phrase = re.sub(r"^(Prime Minister) of (?:the )?Government$", r"\1", phrase)  # "THE PRIME MINISTER OF GOVERNMENT"
     phrase = re.sub(r"\bthe PPC\b|\bPPC\b", "the Provincial People's Committee", phrase).removeprefix("the ")
     return phrase[0].upper() + phrase[1:]
 
