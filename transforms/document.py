@@ -101,6 +101,8 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     if pick is None:
         pick = _title_named(text, mentions, title_end)
     if pick is None:
+        pick = _reported_on(text, mentions)
+    if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
     if issuer is None:
@@ -133,6 +135,35 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
         return None
     first.role = HEADER
     return first
+
+
+# "Official Letter No. 1234/UBND-KT on ... . According to the letter, departments
+# must ...": the text reports on the document without an issuing verb.
+_ACCORDING_TO_IT = re.compile(
+    r"\b(?:According\s+to|Under|In)\s+the\s+(?:official\s+|urgent\s+)?(?P<word>letter|dispatch|telegram|document|decision|"
+    r"directive|plan|resolution|notice|announcement|decree|circular|conclusion|regulation)\s*,",
+    re.I,
+)
+_CITING_CLAUSE = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", re.I)
+
+
+def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
+    """The last typed number before "According to the letter, ..." whose type that
+    word fits, unless its own clause only cites it."""
+    for found in _ACCORDING_TO_IT.finditer(text):
+        word = found.group("word").lower()
+        for mention in reversed([m for m in mentions if m.number.end <= found.start()]):
+            kind = (mention.type or "").lower()
+            fits = word in kind or (word in ("letter", "dispatch", "document") and kind == "official letter") or (
+                word in ("telegram", "dispatch") and kind == "official telegram") or (word == "announcement" and kind == "notice")
+            if not fits:
+                continue
+            clause = text[clause_start(text, mention.type_start) : mention.type_start]
+            if _CITING_CLAUSE.search(clause):
+                break
+            mention.role = ISSUED  # announced, by report
+            return mention
+    return None
 
 
 def _issuer_words(text: str, mention: Mention) -> str | None:
