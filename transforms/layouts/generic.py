@@ -210,11 +210,22 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
         if day is not None:
             parts.published_on, parts.published_at = day, moment
             return
-    for el in elements(root):
-        if el.tag in SKIP_TAGS or _inside(el, parts.related_box) or _in_chrome(el):
-            continue
+    for el in _content_elements(root, parts.related_box):
         if _take_date(el, parts, near_title=False):
             return
+
+
+def _content_elements(root: etree._Element, avoid: etree._Element | None):
+    """Elements in document order outside chrome and `avoid`, whole subtrees skipped
+    (one walk, instead of climbing the ancestors of every element)."""
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in SKIP_TAGS or el is avoid or is_chrome(el):
+            walker.skip_subtree()
+            continue
+        yield el
 
 
 def _preceding(root: etree._Element, start: etree._Element):
