@@ -78,6 +78,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = directives_mod.directives(lines)
+    for mention in mentions:
+        if mention.history and mention.issued_on is None:
+            mention.issued_on = document_mod.announcement_date(analysed, mention)
     record["references"] = [
         {"number": r.number, "type": r.type, "issued_on": iso_date(_ref_date(r, published)), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)

@@ -63,6 +63,7 @@ class Mention:
     issued_on: date | None
     role: str
     month_day: MonthDay | None = None  # "dated April 16": the date without its year
+    history: bool = False  # announced inside a full text, hence only cited ("On March 31, the PM promulgated ...")
 
     @property
     def canonical(self) -> str:
@@ -123,7 +124,7 @@ def _header_first(mentions: list[Mention]) -> list[Mention]:
         return mentions
     for m in mentions:
         if m.role == ISSUED and m.number.start > header.number.start:
-            m.role = CITED
+            m.role, m.history = CITED, True
     return mentions
 
 

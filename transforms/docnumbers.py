@@ -76,6 +76,7 @@ ISSUER_CODES = {
     "HDND": "People's Council",
     "TW": "Party Central Committee",
     "QH": "National Assembly",
+    "VPCP": "Government Office",
 }
 
 

@@ -124,6 +124,18 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     )
 
 
+def announcement_date(text: str, mention: Mention) -> date | None:
+    """The date of an announcement the text makes about any mention (for a reference
+    that was announced inside a full text: "On March 31, 2020, the PM promulgated ...")."""
+    if mention.issued_on:
+        return mention.issued_on
+    saved, mention.role = mention.role, ISSUED
+    try:
+        return _issued_on(text, mention)
+    finally:
+        mention.role = saved
+
+
 def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention | None:
     """A page that holds one document under its name: the title opens with it
     ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
@@ -275,6 +287,10 @@ def _issued_on(text: str, mention: Mention) -> date | None:
             dates = find_dates(after[match.end() :])
             if dates and dates[0].start == 0:
                 return dates[0].value
+        # "The Government issues the Resolution No. 88/NQ-CP on ... on August 12, 2021."
+        found, _ = _trailing_date(after.rstrip())
+        if found:
+            return found
     if mention.role == HEADER:
         # "No. 26/CT-TTg  Hanoi, June 6, 2017" -- or the place and date on one of the
         # next lines (a table cell, or after the motto "Independence - Freedom - Happiness").
@@ -362,9 +378,21 @@ def _subject_after(text: str, number_end: int) -> str | None:
     return _clean_subject(subject)
 
 
+def _trailing_date(subject: str):
+    """ "... in July and 7 months of 2021 on August 12, 2021": a date closing the sentence."""
+    match = re.search(r"\s+on\s+(?P<d>[^;]{6,40}?)\s*[.]?$", subject)
+    if not match:
+        return None, subject
+    dates = find_dates(match.group("d"))
+    if dates and dates[0].start == 0 and dates[0].end >= len(match.group("d").rstrip(" .")):
+        return dates[0].value, subject[: match.start()]
+    return None, subject
+
+
 def _clean_subject(subject: str) -> str | None:
     # "... on Roads was adopted by the National Assembly on ...": the subject ends at the verb.
     subject = _PASSIVE_TAIL.split(subject, maxsplit=1)[0]
+    _, subject = _trailing_date(subject)
     subject = _SUBJECT_END.split(subject, maxsplit=1)[0]
     subject = _FOOTNOTE.sub("", subject)
     subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I).rstrip(" ,:;.")
@@ -421,6 +449,8 @@ def _header_subject(text: str, mention: Mention) -> str | None:
             continue
         if re.fullmatch(r"THE(?:\s+[A-Z'\u2019]+){1,3}", line) and typed:
             continue  # "THE GOVERNMENT" repeated under the subject
+        if find_dates(line[:40]) and re.match(r"^On\s", line) or len(line) > 300:
+            return None  # "On April 15, 2020, the Prime Minister chaired ...": the text has begun
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
