@@ -26,7 +26,7 @@ _ISSUE_VERB = (
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
 _VERB_BEFORE = re.compile(
-    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?(?:\s+in)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
@@ -48,7 +48,7 @@ _PASSIVE_AFTER = re.compile(
 # the date belongs to the next clause.
 _DATED = re.compile(
     r"^\s*\(?\s*(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
-    r"|^\s*,\s*dated\s+"
+    r"|^\s*,\s*(?:dated|(?:issued|signed|promulgated)\s+on)\s+"
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
     re.I,
 )
@@ -156,6 +156,9 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     line_start = text.rfind("\n", 0, type_start) + 1
     lead = text[line_start : number.start].strip()
     if line_start > 0 and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", lead, re.I):
+        return HEADER
+    # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg".
+    if line_start > 0 and re.fullmatch(r"[A-Z\u0110'\u2019 ]{4,80}\s*[-_]{3,}\s*(?:No|Number)\s*\.?\s*:?", lead):
         return HEADER
     return CITED
 

@@ -20,7 +20,7 @@ from .docnumbers import find_numbers
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
-    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing)\b"
+    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council)\b"
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
@@ -56,11 +56,11 @@ _SUBJECT = re.compile(
 _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 # "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
 _OF_ISSUER = re.compile(
-    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|and|for))*)"
+    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
-    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
+    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
     r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
@@ -109,7 +109,9 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         issuer = pick.number.code_issuer
         if issuer:
             warnings.append("document issuer read from its number")
-    issued_on = _issued_on(text, pick)
+    issued_on = _issued_on(text, pick) or next(
+        (m.issued_on for m in mentions if m.canonical == pick.canonical and m.issued_on), None
+    )
     return (
         Document(
             type=pick.type,
@@ -140,13 +142,20 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
     """A page that holds one document under its name: the title opens with it
     ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
     Decision". Nothing else on the page was issued, so that is the document."""
-    first = next((m for m in mentions if m.number.start < title_end), None)
-    if first is None or first.type is None or first.type_start > 0:
-        return None
-    if not re.search(rf"\bthis\s+{re.escape(first.type.split()[-1])}\b", text[title_end:], re.I):
-        return None
-    first.role = HEADER
-    return first
+    # the title, or else the first line of the text (a subtitle naming the document)
+    body_start = title_end + 1
+    first_line_end = text.find("\n", body_start)
+    first_line_end = len(text) if first_line_end < 0 else first_line_end
+    for start, end in ((0, title_end), (body_start, first_line_end)):
+        first = next((m for m in mentions if start <= m.number.start < end), None)
+        if first is None or first.type is None or first.type_start != start:
+            continue
+        word = first.type.split()[-1]
+        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word)
+        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b", text[end:], re.I):
+            first.role = HEADER
+            return first
+    return None
 
 
 # "Official Letter No. 1234/UBND-KT on ... . According to the letter, departments
@@ -180,7 +189,14 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
 
 def _issuer_words(text: str, mention: Mention) -> str | None:
     if mention.role == HEADER:
-        return _header_issuer(text, mention)
+        found = _header_issuer(text, mention)
+        if found is None:
+            # a line naming the document: "Official Letter No. X dated D of <issuer> on ..."
+            line_end = text.find("\n", mention.number.end)
+            rest = text[mention.number.end : line_end if line_end >= 0 else len(text)]
+            match = _OF_ISSUER.match(rest)
+            found = _org(match.group("who")) if match else None
+        return found
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
     verb = _ISSUE_VERB_AT_END.search(clause)
@@ -196,6 +212,9 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     end = sentence_end(text, mention.number.end)
     if mention.role != ISSUED:
         return None
+    later = find_numbers(text[mention.number.end : end])
+    if later:  # "... regarding Directive 16/CT-TTg by the Prime Minister": that one's issuer
+        end = mention.number.end + later[0].start
     match = _BY.search(text, mention.number.end, end)
     if match:
         return _org(match.group("who"))
@@ -208,6 +227,9 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
     above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-4:] if line_start > 0 else []
+    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
+    if same_line:
+        above.append(same_line)
     for line in reversed(above):
         line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
         if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
@@ -300,6 +322,8 @@ def _issued_on(text: str, mention: Mention) -> date | None:
             dates = find_dates(line)
             if dates and len(line) < 60:
                 return dates[0].value
+            if dates and len(line) < 200 and dates[-1].end >= len(line.rstrip(" |")) - 1 and _MOTTO.search(line):
+                return dates[-1].value  # "... Independence - Freedom - Happiness ---- Hanoi, April 24, 2020"
     return None
 
 
@@ -347,6 +371,8 @@ _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
 def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     if mention.role == HEADER:
         found = _header_subject(text, mention)
+        if found is None:
+            found = _subject_after(text, mention.number.end)  # "Official Letter No. X dated D of ... on S"
         if found is None and title_end:
             # No subject line under the header: the page title names the same document
             # ("Decree No. 46/2019/ND-CP dated May 27, 2019 of the Government on penalties ...").
