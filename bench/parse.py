@@ -3,7 +3,8 @@
     .venv/bin/python bench/parse.py [--pages 2000] [--seed 31]
 
 Prints the median (and p90) milliseconds per page over the example pages
-(tests/examples/articles) and over N replica pages (half sharepoint, half modern,
+(tests/examples/articles), over the real-text corpus (tests/examples/real: real
+pages of many sites, with its field score) and over N replica pages (half sharepoint, half modern,
 fetched over HTTP from `python -m portal_replica`), for our parser (every field of
 the contract) and for trafilatura's generic `bare_extraction` (main text and
 metadata only). Then the parser's peak traced memory (tracemalloc) after 500,
@@ -32,6 +33,12 @@ from transforms import parse_article  # noqa: E402
 def example_pages() -> list[tuple[str, bytes]]:
     pages = sorted((ROOT / "tests" / "examples" / "articles").glob("*.html"))
     return [(f"http://portal.test/{p.stem}-c1.html", p.read_bytes()) for p in pages]
+
+
+def real_pages() -> list[tuple[str, bytes]]:
+    from parser.real_corpus import real_pages as load
+
+    return [(p.url, p.body) for p in load("articles")]
 
 
 def replica_pages(count: int, seed: int) -> list[tuple[str, bytes]]:
@@ -95,6 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     examples = example_pages()
+    real = real_pages()
     print(f"fetching {args.pages} replica pages ...", flush=True)
     corpus = replica_pages(args.pages, args.seed)
     for url, body in corpus[:20]:  # warm both up (imports, regex compilation)
@@ -102,10 +110,15 @@ def main(argv: list[str] | None = None) -> int:
         trafilatura(body, url)
 
     print(f"\n{'pages':<28} {'transforms.parse_article':<36} trafilatura.bare_extraction")
-    for name, pages in ((f"examples ({len(examples)})", examples), (f"replica ({len(corpus)})", corpus)):
+    for name, pages in ((f"examples ({len(examples)})", examples), (f"real sites ({len(real)})", real),
+                        (f"replica ({len(corpus)})", corpus)):
         mine, theirs = timings(pages, ours, trafilatura)
         ratio = statistics.median(theirs) / statistics.median(mine)
         print(f"{name:<28} {summary(mine):<36} {summary(theirs)}   (trafilatura/ours = {ratio:.1f}x)")
+
+    from parser.real_corpus import score_articles
+
+    print(f"\nfield score on the real corpus (tests/examples/real):\n{score_articles(parse_article).report()}")
 
     checkpoints = [m for m in (500, 1000, 2000, 4000) if m <= max(args.pages, 2000)]
     print("\npeak traced memory of parse_article (records dropped after each page):")

@@ -10,9 +10,12 @@ whatever fetched pages are pending, so an operator can always catch up.
 1. `load_pending_pages` (pool `duckdb_writer`, 1 slot: DuckDB has one writer): parses
    every pending landing batch and loads it into the warehouse in one transaction per batch.
 2. `check_data_quality` (same pool): no duplicate keys, share of quarantined pages,
-   share of documents missing a number or date, nothing new on the portal for a long time.
-   Thresholds may be changed with `PORTAL_QC_MAX_QUARANTINE_SHARE`,
-   `PORTAL_QC_MAX_MISSING_SHARE` and `PORTAL_QC_MAX_DAYS_WITHOUT_NEW` (`Settings.qc_*`).
+   share of documents missing a number or date, nothing new on the portal for a long time,
+   and the share of suspect articles (a document number in the text but no document; a
+   document without issue date), naming this run's suspects in the task log; all of them
+   are in the `v_suspect_articles` view. Thresholds may be changed with
+   `PORTAL_QC_MAX_QUARANTINE_SHARE`, `PORTAL_QC_MAX_MISSING_SHARE`,
+   `PORTAL_QC_MAX_DAYS_WITHOUT_NEW` and `PORTAL_QC_MAX_SUSPECT_SHARE` (`Settings.qc_*`).
    While a check fails, the crawler still counts the loaded batches as known: nothing
    is fetched twice.
 3. `publish_snapshot` (same pool): publishes the analysts' read-only copy and emits the

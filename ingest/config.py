@@ -78,6 +78,9 @@ class Settings:
     qc_max_quarantine_share: float = 0.05
     qc_max_missing_share: float = 0.40
     qc_max_days_without_new: float = 14.0
+    # Suspects (v_suspect_articles): a document number in the text but no document, or a
+    # document without issue date; the replica's baseline is about 20%.
+    qc_max_suspect_share: float = 0.35
 
     @property
     def landing(self) -> Path:
@@ -115,6 +118,7 @@ class Settings:
             qc_max_quarantine_share=_env_float("PORTAL_QC_MAX_QUARANTINE_SHARE", 0.05),
             qc_max_missing_share=_env_float("PORTAL_QC_MAX_MISSING_SHARE", 0.40),
             qc_max_days_without_new=_env_float("PORTAL_QC_MAX_DAYS_WITHOUT_NEW", 14.0),
+            qc_max_suspect_share=_env_float("PORTAL_QC_MAX_SUSPECT_SHARE", 0.35),
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:

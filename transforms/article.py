@@ -52,10 +52,12 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     for el in (parts.title_element, parts.date_element, parts.related_box):
         if el is not None:
             skip.add(el)
+    # The headline repeated at the top of the body goes; the same words further down
+    # are text (a full-text document's own subject line under its type name).
     lines = [
         line
-        for line in body_lines(parts.body, skip)
-        if line.text != parts.title and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
+        for index, line in enumerate(body_lines(parts.body, skip))
+        if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
     record["body_text"] = "\n".join(line.text for line in lines)
     if parts.body is None or not lines:
@@ -66,7 +68,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     mentions = citations.find_mentions(analysed)
     doc, doc_warnings = document_mod.choose(analysed, mentions, len(title))
     warnings.extend(doc_warnings)
+    published = parts.published_on
     if doc is not None:
+        if doc.issued_on is None and doc.month_day is not None and published is not None:
+            # "On July 27, ... signed Document No. X": the year is the article's own.
+            doc.issued_on = doc.month_day.in_year_of(published)
         record["document"] = doc.as_dict()
         if doc.type is None:
             warnings.append("document type not recognised")
@@ -74,8 +80,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = directives_mod.directives(lines)
+    for mention in mentions:
+        if mention.history and mention.issued_on is None:
+            mention.issued_on = document_mod.announcement_date(analysed, mention)
     record["references"] = [
-        {"number": r.number, "type": r.type, "issued_on": iso_date(r.issued_on), "issuer": r.issuer}
+        {"number": r.number, "type": r.type, "issued_on": iso_date(_ref_date(r, published)), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)
     ]
     record["related"] = [
@@ -84,6 +93,12 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     warn_missing(record)
     return record
+
+
+def _ref_date(ref: citations.Reference, published) -> object:
+    if ref.issued_on is None and ref.month_day is not None and published is not None:
+        return ref.month_day.in_year_of(published)
+    return ref.issued_on
 
 
 def _looks_truncated(text: str) -> bool:

@@ -13,20 +13,20 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .dates import find_dates
+from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import DocNumber, find_numbers
-from .doctypes import TYPE_BEFORE_NUMBER, type_from_word
+from .doctypes import TYPE_BEFORE_NUMBER, resolve
 
 ISSUED, HEADER, CITED = "issued", "header", "cited"
 
 _ISSUE_VERB = (
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|"
-    r"has\s+sent|published|publishes|passed|passes|enacted|enacts|announced|announces)"
+    r"has\s+sent|published|publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
 )
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
 _VERB_BEFORE = re.compile(
-    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?(?:\s+in)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
@@ -36,8 +36,10 @@ PASSIVE_ISSUE = (
 )
 # The number's own clause ends in a passive issuing verb, with no new clause
 # (", the ...", ", which ...") between them.
+# "No." inside the clause ("... to respond to storm No. 5 has just been issued") is
+# not a sentence end.
 _PASSIVE_AFTER = re.compile(
-    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)[^.;\n]){0,250}?\b" + PASSIVE_ISSUE,
+    r"^(?:(?!,\s+(?:the|a|an|this|it|they|he|she|which|who)\b)(?:\b(?:No|Nos)\.|[^.;\n])){0,250}?\b" + PASSIVE_ISSUE,
     re.I,
 )
 # After the number, a date the text gives for this document: "dated 12/8/2020",
@@ -45,8 +47,8 @@ _PASSIVE_AFTER = re.compile(
 # the phrase: in "Resolution No. 77/NQ-CP, on March 24, 2011, the PPC issued ..."
 # the date belongs to the next clause.
 _DATED = re.compile(
-    r"^\s*\(?\s*(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
-    r"|^\s*,\s*dated\s+"
+    r"^\s*\(?\s*(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
+    r"|^\s*,\s*(?:dated|(?:issued|signed|promulgated)\s+on)\s+"
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
     re.I,
 )
@@ -60,6 +62,8 @@ class Mention:
     type_start: int  # where the type phrase (or the number) starts
     issued_on: date | None
     role: str
+    month_day: MonthDay | None = None  # "dated April 16": the date without its year
+    history: bool = False  # announced inside a full text, hence only cited ("On March 31, the PM promulgated ...")
 
     @property
     def canonical(self) -> str:
@@ -79,39 +83,71 @@ def sentence_end(text: str, pos: int) -> int:
     return match.start() if match else len(text)
 
 
+# "Resolutions No. 12/NQ-CP, No. 13/NQ-CP and No. 14/NQ-CP": the later numbers
+# of an enumeration stand under the first one's type word.
+_ENUMERATED = re.compile(r"(?:,|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*$", re.I)
+
+
 def find_mentions(text: str) -> list[Mention]:
     numbers = find_numbers(text)
     mentions: list[Mention] = []
     for index, number in enumerate(numbers):
         before = text[max(0, number.start - 60) : number.start]
         typed = TYPE_BEFORE_NUMBER.search(before)
-        word_type = type_from_word(typed.group("word")) if typed else None
+        word = typed.group("word") if typed else None
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
         after = text[number.end : min(next_start, number.end + 320)]
+        kind = resolve(word, number.code_type)
+        if typed is None and mentions and _ENUMERATED.search(before) and number.start - mentions[-1].number.end < 120:
+            kind = mentions[-1].type or kind
+        issued_on, month_day = _date_after(after)
         mentions.append(
             Mention(
                 number=number,
-                type=word_type or number.code_type,
+                type=kind,
                 type_start=type_start,
-                issued_on=_date_after(after),
+                issued_on=issued_on,
                 role=_role(text, number, type_start, after),
+                month_day=month_day,
             )
         )
+    return _header_first(mentions)
+
+
+def _header_first(mentions: list[Mention]) -> list[Mention]:
+    """A full-text document's own header outranks what its text says was issued
+    later ("... the Government adopted Resolution No. 35/NQ-CP" inside Directive
+    No. 26/CT-TTg): an announcement after the header is history, cited."""
+    header = next((m for m in mentions if m.role == HEADER), None)
+    if header is None:
+        return mentions
+    for m in mentions:
+        if m.role == ISSUED and m.number.start > header.number.start:
+            m.role, m.history = CITED, True
     return mentions
 
 
-def _date_after(after: str) -> date | None:
+def _date_after(after: str) -> tuple[date | None, MonthDay | None]:
     match = _DATED.match(after)
     if not match:
-        return None
-    rest = re.sub(r"^the\s+", "", after[match.end() :], flags=re.I)
+        return None, None
+    rest = after[match.end() :]
+    lead = re.match(r"the\s+", rest, flags=re.I)
+    rest = rest[lead.end() :] if lead else rest
     dates = find_dates(rest[:40])
-    return dates[0].value if dates and dates[0].start == 0 else None
+    if dates and dates[0].start == 0:
+        return dates[0].value, None
+    month_days = find_month_days(rest[:30])
+    if month_days and month_days[0].start == 0:
+        return None, month_days[0]
+    return None, None
 
 
 def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     clause = text[clause_start(text, type_start) : type_start]
+    if _quoted(text, type_start):
+        return CITED  # a quotation reports an earlier act: 'The reason ...: "... issued Notice No. X ..."'
     if _VERB_BEFORE.search(clause):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
@@ -121,7 +157,16 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     lead = text[line_start : number.start].strip()
     if line_start > 0 and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", lead, re.I):
         return HEADER
+    # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg".
+    if line_start > 0 and re.fullmatch(r"[A-Z\u0110'\u2019 ]{4,80}\s*[-_]{3,}\s*(?:No|Number)\s*\.?\s*:?", lead):
+        return HEADER
     return CITED
+
+
+def _quoted(text: str, pos: int) -> bool:
+    """Is pos inside a quotation opened earlier on its line?"""
+    line = text[text.rfind("\n", 0, pos) + 1 : pos]
+    return line.count('"') % 2 == 1 or line.count("\u201c") > line.count("\u201d")
 
 
 @dataclass
@@ -130,6 +175,7 @@ class Reference:
     type: str | None
     issued_on: date | None
     issuer: str | None = None
+    month_day: MonthDay | None = None
 
 
 def references(mentions: list[Mention], exclude: str | None) -> list[Reference]:
@@ -140,8 +186,9 @@ def references(mentions: list[Mention], exclude: str | None) -> list[Reference]:
             continue
         ref = found.get(mention.canonical)
         if ref is None:
-            found[mention.canonical] = Reference(mention.canonical, mention.type, mention.issued_on)
+            found[mention.canonical] = Reference(mention.canonical, mention.type, mention.issued_on, month_day=mention.month_day)
         else:
             ref.type = ref.type or mention.type
             ref.issued_on = ref.issued_on or mention.issued_on
+            ref.month_day = ref.month_day or mention.month_day
     return list(found.values())

@@ -45,7 +45,19 @@ _NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<mont
 _ISO = re.compile(r"(?<!\d)" + _YEAR + r"-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
 _MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\s*,?\s*" + _YEAR + r"\b", re.I)
 _DAY_FIRST = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR + r"\b", re.I)
-_PATTERNS = (_ISO, _NUMERIC, _MONTH_FIRST, _DAY_FIRST)
+# "day 05 month 02 year 2008": the Vietnamese "ngày 05 tháng 02 năm 2008" translated word for word.
+_DAY_MONTH_YEAR_WORDS = re.compile(r"\bday\s+(?P<day>\d{1,2})\s+month\s+(?P<month>\d{1,2})\s+year\s+" + _YEAR + r"\b", re.I)
+_PATTERNS = (_ISO, _NUMERIC, _MONTH_FIRST, _DAY_FIRST, _DAY_MONTH_YEAR_WORDS)
+# "5/27/2019": a numeric date that cannot be day first (27 is no month) is month first.
+_NUMERIC_MONTH_FIRST = re.compile(
+    r"(?<![\d/.-])(?P<month>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<day>\d{1,2})\s*(?P=sep)\s*" + _YEAR + r"(?!\d)"
+)
+# "dated April 16", "On July 27,": the year left out (the article's own year is meant).
+_YEARLESS = re.compile(
+    r"(?:\b" + _MONTH + r"\s+" + _DAY + r"|\b" + _DAY.replace("day", "day2") + r"\s+(?:of\s+)?"
+    + _MONTH.replace("month", "month2") + r")\b(?!\s*,?\s*(?:19|20)\d{2})(?!\s*[:h]\d)",
+    re.I,
+)
 
 _TIME = re.compile(
     r"(?<!\d)(?P<hour>\d{1,2})\s*[:h]\s*(?P<minute>\d{2})(?::(?P<second>\d{2}))?"
@@ -77,8 +89,52 @@ def find_dates(text: str) -> list[FoundDate]:
             if value is not None:
                 found.append(FoundDate(match.start(), match.end(), value))
                 taken.append((match.start(), match.end()))
+    for match in _NUMERIC_MONTH_FIRST.finditer(text):
+        if any(match.start() < end and start < match.end() for start, end in taken):
+            continue
+        if int(match.group("day")) > 12 >= int(match.group("month")):
+            value = _make_date(match)
+            if value is not None:
+                found.append(FoundDate(match.start(), match.end(), value))
+                taken.append((match.start(), match.end()))
     found.sort(key=lambda item: item.start)
     return found
+
+
+@dataclass(frozen=True)
+class MonthDay:
+    """A date written without its year ("April 16")."""
+
+    start: int
+    end: int
+    month: int
+    day: int
+
+    def in_year_of(self, reference: date) -> date | None:
+        """The date on or before reference (the article's publication) with this month and day."""
+        for year in (reference.year, reference.year - 1):
+            try:
+                value = date(year, self.month, self.day)
+            except ValueError:
+                return None
+            if value <= reference:
+                return value
+        return None
+
+
+def find_month_days(text: str) -> list[MonthDay]:
+    """Dates written without a year, not part of a full date."""
+    full = find_dates(text)
+    out = []
+    for match in _YEARLESS.finditer(text):
+        if any(match.start() < f.end and f.start < match.end() for f in full):
+            continue
+        month_text = match.group("month") or match.group("month2")
+        month = _MONTHS.get(month_text.lower().rstrip("."))
+        day = int(match.group("day") or match.group("day2"))
+        if month and 1 <= day <= 31:
+            out.append(MonthDay(match.start(), match.end(), month, day))
+    return out
 
 
 def parse_date(text: str | None) -> date | None:

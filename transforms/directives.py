@@ -15,7 +15,8 @@ import re
 from .blocks import Line
 
 _MARKERS = (
-    ("dash", re.compile(r"^[-\u2013\u2014\u2212]+\s*(?=\S)")),
+    # a dash then words: "-------" (a header rule) and "- Freedom - Happiness" (the motto) are not items
+    ("dash", re.compile(r"^[-\u2013\u2014\u2212]+\s*(?=[^\s\-\u2013\u2014\u2212=_])(?!Freedom\b|Independence\b)")),
     ("bullet", re.compile(r"^[\u2022\u00b7\u25cf\u25aa\u25e6\u25a0\u25ba\u2023\u2043\u2219*\u2713\u2714\u27a2\u27a4]\s*")),
     ("number", re.compile(r"^\(?\d{1,2}\s*[.)]\s*(?=\S)(?!\d)")),
     ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*|^[a-zđ]\.\s+(?=\S)")),
@@ -40,8 +41,17 @@ def marker(text: str) -> tuple[str | None, str]:
     return None, text
 
 
+# Where a document's requests end: the recipients list, the signature block.
+_END_OF_REQUESTS = re.compile(
+    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
+)
+
+
 def directives(lines: list[Line]) -> list[dict]:
     marked = [(line, *_kind(line)) for line in lines]
+    articles = _article_sections(marked)
+    if articles is not None:
+        return [{"ordinal": i, "text": text} for i, text in enumerate(articles, start=1)]
     chosen = _directive_lines(marked)
     items: list[str] = []
     top: str | None = None
@@ -58,6 +68,25 @@ def directives(lines: list[Line]) -> list[dict]:
     return [{"ordinal": i, "text": text} for i, text in enumerate(items, start=1)]
 
 
+def _article_sections(marked: list[tuple[Line, str | None, str]]) -> list[str] | None:
+    """A full text whose items are "Article 1.", "Article 2.", ...: each article is one
+    request with everything up to the next article (its sub-items, a second paragraph),
+    until the recipients or the signature."""
+    starts = [i for i, (_, kind, _) in enumerate(marked) if kind == "article"]
+    if len(starts) < 2:
+        return None
+    items: list[str] = []
+    for i in range(starts[0], len(marked)):
+        line, kind, stripped = marked[i]
+        if kind == "article":
+            items.append(stripped)
+            continue
+        if _END_OF_REQUESTS.match(line.text) or (line.text.isupper() and len(line.text.split()) <= 6):
+            break
+        items[-1] = f"{items[-1]} {line.text}"
+    return [text for text in items if text]
+
+
 def _kind(line: Line) -> tuple[str | None, str]:
     kind, stripped = marker(line.text)
     if line.kind == "li":
@@ -65,20 +94,49 @@ def _kind(line: Line) -> tuple[str | None, str]:
     return kind, stripped
 
 
+# An addressee list ("Telegram to: - Provincial Military Command; - Directors of
+# Departments, ...;") is marked like a list of requests but names bodies, not acts.
+_AGENCY_ITEM = re.compile(
+    r"^(?:the\s+)?(?:Chairm[ae]n|Chairpersons?|Chairwom[ae]n|Heads?|Directors?|Ministers?|Secretar\w+|Provincial|Municipal|"
+    r"District|City|People's|Departments?|Boards?|Committees?|Commands?|Steering|Members?|General|Deputy|Vice)\b[^:]{0,180}[;.,]?$"
+)
+_ACT_WORDS = re.compile(r"\b(?:shall|must|should|are\s+requested|is\s+requested|to\s+(?!the\b)[a-z]+)\b")
+
+
+def _addressee_run(intro: str, run: list[tuple[Line, str | None, str]]) -> bool:
+    if _END_OF_REQUESTS.match(intro):
+        return True
+    return (
+        intro.rstrip().endswith(":")
+        and not _ASK_CUE.search(intro)
+        and all(_AGENCY_ITEM.match(stripped) and not _ACT_WORDS.search(stripped) for _, _, stripped in run)
+    )
+
+
 def _directive_lines(marked: list[tuple[Line, str | None, str]]) -> list[tuple[Line, str | None, str]]:
     """The marked lines of the runs that are requests."""
     runs: list[tuple[str, list]] = []  # (intro line text, run)
     intro, current = "", []
+    last_seen = None  # the last "n." number met anywhere
     for entry in marked:
         if entry[1] is None:
             if current:
                 runs.append((intro, current))
                 current = []
             intro = entry[0].text
-        else:
-            current.append(entry)
+            continue
+        number = _number(entry)
+        if number is not None and current and current[0][1] != "number" and last_seen is not None and number == last_seen + 1:
+            # "1. Releasing Directive ...", its dash items, then "2. Authorizing ...": the
+            # numbered sequence is the article's sections, not a sub-item of the dashes.
+            runs.append((intro, current))
+            current, intro = [], ""
+        if number is not None:
+            last_seen = number
+        current.append(entry)
     if current:
         runs.append((intro, current))
+    runs = [(text, run) for text, run in runs if not _addressee_run(text, run)]
     if len(runs) <= 1:
         return [entry for _, run in runs for entry in run]
     asked = [i for i, (text, _) in enumerate(runs) if _ASK_CUE.search(text)]

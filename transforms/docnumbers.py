@@ -24,17 +24,29 @@ _LOWER_TAIL = "a-zđ"
 # A code segment: a capital then capitals/digits, optionally one trailing lower
 # case letter (TTg). The second character must not be lower case so that ordinary
 # words ("No. 12/UBND - To strengthen") never extend a number.
-_CODE = rf"[{_UPPER}][{_UPPER}0-9]+[{_LOWER_TAIL}]?(?![\w])|[{_UPPER}](?![\w])"
+_CODE = (
+    rf"[{_UPPER}][{_UPPER}0-9]+[{_LOWER_TAIL}]?(?![\w])|[{_UPPER}](?![\w])"
+    # A legal database's attribute box glues the next label on: "70/NQ-CPSigner:",
+    # "1059/QD-TTgSigner:". A code followed by a capitalised word is still a code.
+    rf"|[{_UPPER}][{_UPPER}0-9]*?[{_LOWER_TAIL}]?(?=[A-Z][a-z]{{3,}})"
+)
 _NUM = r"\d{1,5}[a-zđ]?"
 _SLASH = r"[ \t\u00a0]{0,3}/[ \t\u00a0]{0,3}"
 _DASH = r"[ \t\u00a0]{0,3}[-\u2010-\u2013][ \t\u00a0]{0,3}"
 _YEAR = r"(?:19|20)\d{2}"
 
+# "No.1234/UBND-KT": real text often leaves out the space after "No.", so a dot is
+# allowed right before the digits when it ends "No."/"Nos."; any other dot is part
+# of something else ("2.1/..." or a URL).
+_BEFORE = r"(?<![\w/\-])(?:(?<!\.)|(?<=No\.)|(?<=no\.)|(?<=NO\.)|(?<=Nos\.))"
+# Codes are joined by dashes, or by a dot in some newspapers' typing ("10/CD.UBND").
+_JOIN = rf"(?:{_DASH}|\.(?=[{_UPPER}]))"
+
 NUMBER_RE = re.compile(
-    rf"(?<![\w/.\-])(?:"
+    rf"{_BEFORE}(?:"
     # N-TYPE/ISSUER (Party)
     rf"(?P<party>{_NUM}{_DASH}(?:{_CODE})(?:{_SLASH}(?:{_CODE}))+(?:{_DASH}(?:{_CODE}))*)"
-    rf"|(?P<state>{_NUM}(?:{_SLASH}{_YEAR})?{_SLASH}(?:{_CODE})(?:{_DASH}(?:{_CODE}))*)"
+    rf"|(?P<state>{_NUM}(?:{_SLASH}{_YEAR})?{_SLASH}(?:{_CODE})(?:{_JOIN}(?:{_CODE}))*)"
     rf")"
 )
 
@@ -64,6 +76,7 @@ ISSUER_CODES = {
     "HDND": "People's Council",
     "TW": "Party Central Committee",
     "QH": "National Assembly",
+    "VPCP": "Government Office",
 }
 
 
@@ -110,7 +123,7 @@ def read_codes(number: str) -> tuple[str | None, str | None]:
     parts = [p for p in number.split("/")[1:] if not re.fullmatch(_YEAR, p)]
     if not parts:
         return None, None
-    codes = parts[-1].split("-")
+    codes = re.split(r"[-.]", parts[-1])
     first = codes[0]
     if re.fullmatch(r"QH\d*", first):
         return "Law", "National Assembly"

@@ -14,17 +14,17 @@ from dataclasses import dataclass
 from datetime import date
 
 from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
-from .dates import find_dates
+from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import find_numbers
 
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
-    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing)\b"
+    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council)\b"
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
-    r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince))"
+    r"^(?P<office>.*\b(?:Committee|Council|Government|Ministry|Department|Office|Board|Assembly|[Pp]rovince|City|Town))"
     r"(?:\s+(?:Mr\.?|Mrs\.?|Ms\.?|Madam|comrade))?(?:\s+[A-Z][a-z\u00c0-\u1ef9]+){2,4}$"
 )
 _NAME_INSIDE_OFFICE = re.compile(
@@ -41,7 +41,7 @@ _ABBREVIATIONS = {
 _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
-    r"publishes|passed|passes|enacted|enacts|announced|announces)"
+    r"publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
     r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
@@ -56,12 +56,12 @@ _SUBJECT = re.compile(
 _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 # "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
 _OF_ISSUER = re.compile(
-    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|of|the|and|for))*)"
+    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
-_DATE_LEAD = re.compile(r"(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
+_DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
-    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
-    r"(?=\s+(?:on|about|regarding|concerning|to|dated)\b|[,;.]|$)"
+    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
+    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
 # recipients, not the subject. "to" + a name or a plural noun, up to "on"/"about".
@@ -80,6 +80,7 @@ class Document:
     issued_on: date | None
     subject: str | None
     mention: Mention
+    month_day: MonthDay | None = None  # issued "On July 27": the year comes from the publication date
 
     def as_dict(self) -> dict:
         return {
@@ -98,28 +99,104 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
+        pick = _title_named(text, mentions, title_end)
+    if pick is None:
+        pick = _reported_on(text, mentions)
+    if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
     if issuer is None:
         issuer = pick.number.code_issuer
         if issuer:
             warnings.append("document issuer read from its number")
+    issued_on = _issued_on(text, pick) or next(
+        (m.issued_on for m in mentions if m.canonical == pick.canonical and m.issued_on), None
+    )
     return (
         Document(
             type=pick.type,
             number=pick.canonical,
             issuer=issuer,
-            issued_on=_issued_on(text, pick),
-            subject=_subject(text, pick),
+            issued_on=issued_on,
+            subject=_subject(text, pick, title_end),
             mention=pick,
+            month_day=None if issued_on else _issued_month_day(text, pick),
         ),
         warnings,
     )
 
 
+def announcement_date(text: str, mention: Mention) -> date | None:
+    """The date of an announcement the text makes about any mention (for a reference
+    that was announced inside a full text: "On March 31, 2020, the PM promulgated ...")."""
+    if mention.issued_on:
+        return mention.issued_on
+    saved, mention.role = mention.role, ISSUED
+    try:
+        return _issued_on(text, mention)
+    finally:
+        mention.role = saved
+
+
+def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention | None:
+    """A page that holds one document under its name: the title opens with it
+    ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
+    Decision". Nothing else on the page was issued, so that is the document."""
+    # the title, or else the first line of the text (a subtitle naming the document)
+    body_start = title_end + 1
+    first_line_end = text.find("\n", body_start)
+    first_line_end = len(text) if first_line_end < 0 else first_line_end
+    for start, end in ((0, title_end), (body_start, first_line_end)):
+        first = next((m for m in mentions if start <= m.number.start < end), None)
+        if first is None or first.type is None or first.type_start != start:
+            continue
+        word = first.type.split()[-1]
+        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word)
+        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b", text[end:], re.I):
+            first.role = HEADER
+            return first
+    return None
+
+
+# "Official Letter No. 1234/UBND-KT on ... . According to the letter, departments
+# must ...": the text reports on the document without an issuing verb.
+_ACCORDING_TO_IT = re.compile(
+    r"\b(?:According\s+to|Under|In)\s+the\s+(?:official\s+|urgent\s+)?(?P<word>letter|dispatch|telegram|document|decision|"
+    r"directive|plan|resolution|notice|announcement|decree|circular|conclusion|regulation)\s*,",
+    re.I,
+)
+_CITING_CLAUSE = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", re.I)
+
+
+def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
+    """The last typed number before "According to the letter, ..." whose type that
+    word fits, unless its own clause only cites it."""
+    for found in _ACCORDING_TO_IT.finditer(text):
+        word = found.group("word").lower()
+        for mention in reversed([m for m in mentions if m.number.end <= found.start()]):
+            kind = (mention.type or "").lower()
+            fits = word in kind or (word in ("letter", "dispatch", "document") and kind == "official letter") or (
+                word in ("telegram", "dispatch") and kind == "official telegram") or (word == "announcement" and kind == "notice")
+            if not fits:
+                continue
+            clause = text[clause_start(text, mention.type_start) : mention.type_start]
+            if _CITING_CLAUSE.search(clause):
+                break
+            mention.role = ISSUED  # announced, by report
+            return mention
+    return None
+
+
 def _issuer_words(text: str, mention: Mention) -> str | None:
     if mention.role == HEADER:
-        return _header_issuer(text, mention)
+        found = _header_issuer(text, mention)
+        if found is None:
+            # a line naming the document: "Official Letter No. X dated D of <issuer> on ..."
+            line_end = text.find("\n", mention.number.end)
+            rest = text[mention.number.end : line_end if line_end >= 0 else len(text)]
+            match = _OF_ISSUER.match(rest)
+            found = _org(match.group("who")) if match else None
+        return found
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
     verb = _ISSUE_VERB_AT_END.search(clause)
@@ -135,6 +212,9 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     end = sentence_end(text, mention.number.end)
     if mention.role != ISSUED:
         return None
+    later = find_numbers(text[mention.number.end : end])
+    if later:  # "... regarding Directive 16/CT-TTg by the Prime Minister": that one's issuer
+        end = mention.number.end + later[0].start
     match = _BY.search(text, mention.number.end, end)
     if match:
         return _org(match.group("who"))
@@ -146,9 +226,12 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     """A full-text document names its issuer in capitals above the number:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
-    above = text[:line_start].split("\n")[-3:] if line_start > 0 else []
+    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-4:] if line_start > 0 else []
+    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
+    if same_line:
+        above.append(same_line)
     for line in reversed(above):
-        line = line.strip()
+        line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
         if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
             continue
         letters = [c for c in line if c.isalpha()]
@@ -165,7 +248,21 @@ def _title_case(line: str) -> str:
     return " ".join(w if i and w in _SMALL_WORDS else w[:1].upper() + w[1:] for i, w in enumerate(words))
 
 
+# A newspaper's dateline before the first sentence: "(Baonghean.vn) - ", "Hanoi (VNA) – ", "PORTAL - ".
+_DATELINE = re.compile(r"^(?:[A-Z][\w.]*(?:\s+[A-Z][\w.]*)?\s*)?(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s+(?=[A-Z])|^[A-Z]{2,}\s*[-\u2013\u2014]\s+(?=[A-Z])")
+# "... announced that it had just issued": the subject is the one before "announced".
+_REPORTED = re.compile(r"\s+(?:announced|said|reported|informed|stated)\s+that\s+(?:it|they)$", re.I)
+
+
 def _org(phrase: str) -> str | None:
+    phrase = phrase.strip()
+    short = re.match(r"^(\w{2,8})\s*[-\u2013\u2014]\s+(?=[A-Z])", phrase)
+    if short and short.group(1).isupper():
+        phrase = phrase[short.end() :]  # "PORTAL - ", "ĐBP - ", "HNP - "
+    elif "(" in phrase[:40]:
+        phrase = _DATELINE.sub("", phrase)
+    phrase = _REPORTED.sub("", phrase)
+    phrase = re.sub(r"\s*[-_=]{3,}\s*$", "", phrase)
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
@@ -181,6 +278,7 @@ def _org(phrase: str) -> str | None:
     # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
     phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
+    phrase = re.sub(r"^(Prime Minister) of (?:the )?Government$", r"\1", phrase)  # "THE PRIME MINISTER OF GOVERNMENT"
     phrase = re.sub(r"\bthe PPC\b|\bPPC\b", "the Provincial People's Committee", phrase).removeprefix("the ")
     return phrase[0].upper() + phrase[1:]
 
@@ -201,6 +299,9 @@ def _issued_on(text: str, mention: Mention) -> date | None:
         # "... was signed on October 9, 2020"
         end = sentence_end(text, mention.number.end)
         after = text[mention.number.end : end]
+        later = find_numbers(after)
+        if later:  # "... replacing Plan No. 146/KH-UBND issued on May 25, 2022": that one's date
+            after = after[: later[0].start]
         match = re.search(
             r"\b(?:issued|signed|promulgated|released|adopted|passed)(?:\s+by\s+[^,;.]{1,120}?)?\s+on\s+(?=\S)", after, re.I
         )
@@ -208,11 +309,47 @@ def _issued_on(text: str, mention: Mention) -> date | None:
             dates = find_dates(after[match.end() :])
             if dates and dates[0].start == 0:
                 return dates[0].value
+        # "The Government issues the Resolution No. 88/NQ-CP on ... on August 12, 2021."
+        found, _ = _trailing_date(after.rstrip())
+        if found:
+            return found
     if mention.role == HEADER:
-        line_end = text.find("\n", mention.number.end)
-        dates = find_dates(text[mention.number.end : line_end if line_end >= 0 else len(text)])
-        if dates:
-            return dates[0].value
+        # "No. 26/CT-TTg  Hanoi, June 6, 2017" -- or the place and date on one of the
+        # next lines (a table cell, or after the motto "Independence - Freedom - Happiness").
+        for line in [ln for ln in _header_lines_after(text, mention) if ln][:4]:
+            if _HEADER_STOP.match(line):
+                break
+            dates = find_dates(line)
+            if dates and len(line) < 60:
+                return dates[0].value
+            if dates and len(line) < 200 and dates[-1].end >= len(line.rstrip(" |")) - 1 and _MOTTO.search(line):
+                return dates[-1].value  # "... Independence - Freedom - Happiness ---- Hanoi, April 24, 2020"
+    return None
+
+
+# Lines of a full-text header that end the search for its date and subject.
+_HEADER_STOP = re.compile(r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b|Government Law Base)", re.I)
+_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\s|]*$", re.I)
+
+
+def _header_lines_after(text: str, mention: Mention) -> list[str]:
+    """The rest of the number's own line (maybe empty), then the following non-empty lines."""
+    rest = text[mention.number.end :].split("\n")
+    return [rest[0].strip()] + [line.strip() for line in rest[1:10] if line.strip()]
+
+
+def _issued_month_day(text: str, mention: Mention) -> MonthDay | None:
+    """ "On July 27, Chairman ... signed Document No. X" / "Directive X dated April 16 on ...": month and day only."""
+    if mention.month_day:
+        return mention.month_day
+    if mention.role != ISSUED:
+        return None
+    start = clause_start(text, mention.type_start)
+    clause = text[start : mention.type_start]
+    for found in reversed(find_month_days(clause)):
+        lead = clause[: found.start]
+        if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not _belongs_to_number(lead):
+            return found
     return None
 
 
@@ -226,17 +363,64 @@ def _belongs_to_number(lead: str) -> bool:
     return bool(numbers) and bool(_NUMBER_DATE_LEAD.match(lead[-120:][numbers[-1].end :]))
 
 
-def _subject(text: str, mention: Mention) -> str | None:
+# Where a subject ends inside its sentence: a new clause reporting what the document does.
+_SUBJECT_END = re.compile(r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which)\b", re.I)
+_FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
+
+
+def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     if mention.role == HEADER:
-        return _header_subject(text, mention)
-    rest = text[mention.number.end : sentence_end(text, mention.number.end)]
+        found = _header_subject(text, mention)
+        if found is None:
+            found = _subject_after(text, mention.number.end)  # "Official Letter No. X dated D of ... on S"
+        if found is None and title_end:
+            # No subject line under the header: the page title names the same document
+            # ("Decree No. 46/2019/ND-CP dated May 27, 2019 of the Government on penalties ...").
+            title = text[:title_end]
+            for m in re.finditer(re.escape(mention.number.raw), title):
+                found = _subject_after(title, m.end())
+                if found:
+                    break
+        return found
+    return _subject_after(text, mention.number.end)
+
+
+def _subject_after(text: str, number_end: int) -> str | None:
+    rest = text[number_end : sentence_end(text, number_end)]
     pos = _skip_details(rest)
+    if re.match(r"to\s+(?:the\s+)?[A-Z]", rest[pos:]) and rest.endswith(";") is False:
+        # "issued Telegram No. X to the Steering Committee ...; Provincial Border Guard
+        # Command; ... on urgent implementation of ...": the recipients run on over
+        # semicolons; the subject follows the last "on".
+        full = re.split(r"(?<=[.!?])\s+(?=[A-Z])|\n", text[number_end:], maxsplit=1)[0]
+        if ";" in full:
+            last = list(re.finditer(r"\s(?:on|about|regarding)\s", full))
+            if last:
+                return _clean_subject(full[last[-1].end() :])
     match = _SUBJECT.match(rest, pos)
     if not match:
         return None
     subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
+    return _clean_subject(subject)
+
+
+def _trailing_date(subject: str):
+    """ "... in July and 7 months of 2021 on August 12, 2021": a date closing the sentence."""
+    match = re.search(r"\s+on\s+(?P<d>[^;]{6,40}?)\s*[.]?$", subject)
+    if not match:
+        return None, subject
+    dates = find_dates(match.group("d"))
+    if dates and dates[0].start == 0 and dates[0].end >= len(match.group("d").rstrip(" .")):
+        return dates[0].value, subject[: match.start()]
+    return None, subject
+
+
+def _clean_subject(subject: str) -> str | None:
     # "... on Roads was adopted by the National Assembly on ...": the subject ends at the verb.
     subject = _PASSIVE_TAIL.split(subject, maxsplit=1)[0]
+    _, subject = _trailing_date(subject)
+    subject = _SUBJECT_END.split(subject, maxsplit=1)[0]
+    subject = _FOOTNOTE.sub("", subject)
     subject = re.sub(r"^to\s+", "", subject.strip(" ,:;"), flags=re.I).rstrip(" ,:;.")
     return subject or None
 
@@ -255,7 +439,7 @@ def _skip_details(rest: str) -> int:
             continue
         lead = _DATE_LEAD.match(rest, pos)
         if lead:
-            dates = find_dates(rest[lead.end() : lead.end() + 40])
+            dates = find_dates(rest[lead.end() : lead.end() + 40]) or find_month_days(rest[lead.end() : lead.end() + 30])
             if dates and dates[0].start == 0:
                 pos = lead.end() + dates[0].end
                 continue
@@ -267,12 +451,39 @@ def _skip_details(rest: str) -> int:
     return pos
 
 
+_TYPE_LINE = re.compile(
+    r"^(?:A\s+)?(?:DECISION|DIRECTIVE|RESOLUTION|DECREE|CIRCULAR|JOINT CIRCULAR|PLAN|NOTICE|REPORT|CONCLUSION|LAW|"
+    r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION|ANNOUNCEMENT)\.?$",
+    re.I,
+)
+_GERUND_LINE = re.compile(r"^[A-Z][a-z]+ing\b")
+
+
 def _header_subject(text: str, mention: Mention) -> str | None:
-    # The lines after "No. 26/CT-TTg ...": "DIRECTIVE", then "On strengthening ...".
-    lines = text[mention.number.end :].split("\n")[1:5]
+    """The line under the type name: "DIRECTIVE" then "On strengthening ..." (the
+    "On" dropped), or "Approving the Master Plan ..." (an initial gerund lower-cased,
+    as the announcement would say it), or a title in capitals as written."""
+    lines = _header_lines_after(text, mention)[1:8]
+    typed = False
     for line in lines:
-        line = line.strip()
+        if _HEADER_STOP.match(line):
+            return None
+        if _TYPE_LINE.match(line):
+            typed = True
+            continue
+        if _MOTTO.search(line) or (len(line) < 60 and find_dates(line) and not typed):
+            continue
+        if re.fullmatch(r"THE(?:\s+[A-Z'\u2019]+){1,3}", line) and typed:
+            continue  # "THE GOVERNMENT" repeated under the subject
+        if find_dates(line[:40]) and re.match(r"^On\s", line) or len(line) > 300:
+            return None  # "On April 15, 2020, the Prime Minister chaired ...": the text has begun
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
-            return match.group(1).rstrip(" .")
+            return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
+        if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+            line = _FOOTNOTE.sub("", line).rstrip(" .")
+            if _GERUND_LINE.match(line) and not line.isupper():
+                line = line[0].lower() + line[1:]
+            return line
+        return None
     return None

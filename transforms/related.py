@@ -9,7 +9,7 @@ from lxml import etree
 from .dates import iso_datetime, parse_iso_datetime, parse_stamp
 from .text import clean
 from .tree import absolute, same_site, text_of
-from .urls import article_id, is_article_url, page_number
+from .urls import article_id, is_article_url
 
 _ITEM_TAGS = {"li", "tr", "article", "div", "p", "dd", "dt", "section"}
 
@@ -32,7 +32,7 @@ def article_links(container: etree._Element | None, base: str, exclude_id: str |
         if url is None or not same_site(url, base):
             continue
         ident = article_id(url)
-        if ident is None or page_number(url) is not None:
+        if ident is None or not is_article_url(url):
             continue
         if ident is not None and ident == exclude_id:
             continue
@@ -77,7 +77,8 @@ def listed_at(anchor: etree._Element, container: etree._Element) -> str | None:
     found = _time_in(item)
     if found:
         return found
-    stamp = parse_stamp(text_of(item))
+    # not the link's own words: a summary may say "from 00:00 on April 23, 2020"
+    stamp = parse_stamp(text_of(item).replace(text_of(anchor), " ", 1))
     return iso_datetime(stamp) if stamp else None
 
 

@@ -16,7 +16,7 @@ _ARTICLE_PARAM = re.compile(r"(?:^|[?&;])articleid=(\d+)", re.I)
 _SLUG_ID = re.compile(r"-c(\d+)\.html?$", re.I)
 # Shapes a future redesign may use; tried only after the two known ones.
 _OTHER_PARAM = re.compile(r"(?:^|[?&;])(?:newsid|itemid|postid|news_id|item_id|nid|aid|id)=(\d+)(?:&|$)", re.I)
-_LAST_SEGMENT_ID = re.compile(r"(?:^|[-_/])(\d{3,})(?:\.(?:html?|aspx|php))?$", re.I)
+_LAST_SEGMENT_ID = re.compile(r"(?:^|[-_/])(\d{3,})(?:\.[a-z]{2,5})?$", re.I)  # .html, .aspx, .ldo, .vnp, .vgp
 _ID_THEN_SLUG = re.compile(r"/(\d{3,})/[a-z0-9-]*[a-z][a-z0-9-]*/?$", re.I)
 _FILES = re.compile(r"\.(?:pdf|docx?|xlsx?|pptx?|zip|rar|jpe?g|png|gif|svg|css|js|mp4|mp3)$", re.I)
 _LIST_PARAMS = {"page", "pageindex", "p", "channelid", "catid", "categoryid", "cat", "category"}
@@ -72,8 +72,20 @@ def channel_id(url: str | None) -> str | None:
 
 
 def is_article_url(url: str) -> bool:
-    """Article-shaped: an article id in the URL and no list paging."""
-    return article_id(url) is not None and page_number(url) is None
+    """Article-shaped: an article id in the URL and no list paging -- unless the id is
+    an explicit parameter: `ChiTiet.aspx?ID=4137&PageIndex=169` is an article that
+    remembers the list page it was linked from."""
+    if article_id(url) is None:
+        return False
+    if page_number(url) is None:
+        return True
+    try:
+        return bool(_ID_PARAM.search("?" + urlsplit(url).query))
+    except ValueError:
+        return False
+
+
+_ID_PARAM = re.compile(r"(?:^|[?&;])(?:articleid|newsid|itemid|postid|news_id|item_id|nid|aid|id)=\d+(?:&|$)", re.I)
 
 
 def _list_params(query: str) -> bool:

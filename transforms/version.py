@@ -3,6 +3,11 @@
 1.0.0  first release.
 1.0.1  sharepoint: an unclosed title element that swallows the page is not the title.
 1.1.0  `channel_id` in the article record; article ids without leading zeros.
+1.2.0  real-world text (issue 12): No.1234 without a space, dotted codes (10/CD.UBND),
+       glued attribute labels, loose type words yield to the number's code, year-less
+       dates, header dates and subjects on later lines, title-named documents, article
+       sections, recipients and addressee lists, site-name titles, month-first stamps,
+       a passive announcement with "storm No. 5" inside its clause (letter 2694).
 """
 
-PARSER_VERSION = "1.1.0"
+PARSER_VERSION = "1.2.0"

@@ -51,19 +51,23 @@ class QualityReport:
         return "; ".join(f"{c.name}: {c.detail}" for c in self.failures) or "all checks passed"
 
 
+SUSPECTS_NAMED = 20  # articles named in the check's line; the view holds them all
+
+
 def run_checks(
     settings: Settings,
     *,
     max_quarantine_share: float | None = None,
     max_missing_share: float | None = None,
     max_days_without_new: float | None = None,
+    max_suspect_share: float | None = None,
     now: datetime | None = None,
     raise_on_failure: bool = True,
 ) -> QualityReport:
     """Check the live warehouse; raise DataQualityError (with the numbers) when one fails.
     Thresholds: the keyword arguments, else `Settings.qc_*` (PORTAL_QC_* in the environment)."""
     given = {"max_quarantine_share": max_quarantine_share, "max_missing_share": max_missing_share,
-             "max_days_without_new": max_days_without_new}
+             "max_days_without_new": max_days_without_new, "max_suspect_share": max_suspect_share}
     limits = {name: float(value if value is not None else getattr(settings, f"qc_{name}"))
               for name, value in given.items()}
     now = now or datetime.now(UTC)
@@ -74,6 +78,7 @@ def run_checks(
             quarantine_share(con, limits["max_quarantine_share"]),
             missing_number_or_date(con, limits["max_missing_share"]),
             days_without_new(con, limits["max_days_without_new"], now),
+            suspect_articles(con, limits["max_suspect_share"]),
         ])
     finally:
         con.close()
@@ -151,3 +156,45 @@ def days_without_new(con, threshold_days: float, now: datetime) -> CheckResult:
         "days_without_new", not bad, round(days, 1), threshold_days,
         f"{days:.1f} days {what}" + (f" (> {threshold_days:g} days)" if bad else ""),
     )
+
+
+def suspect_articles(con, threshold: float) -> CheckResult:
+    """Share of live articles in v_suspect_articles, naming those the last load brought.
+
+    The value is the share over the whole warehouse (what the threshold guards);
+    the line also counts and names the suspects among the articles fetched by the
+    most recent load, so each run's log says which of its pages to look at.
+    """
+    total = rows(con, "SELECT count(*) FROM articles WHERE withdrawn_at IS NULL")[0][0]
+    if not total:
+        return CheckResult("suspect_articles", True, None, threshold, "no articles yet")
+    by_reason = dict(rows(con, "SELECT reason, count(DISTINCT article_id) FROM v_suspect_articles GROUP BY reason"))
+    suspects = rows(con, "SELECT count(DISTINCT article_id) FROM v_suspect_articles")[0][0]
+    share = suspects / total
+    last = rows(
+        con,
+        "SELECT run_id FROM runs WHERE kind <> 'reparse' AND pages_loaded > 0"
+        " ORDER BY loaded_at DESC NULLS LAST, started_at DESC LIMIT 1",
+    )
+    in_run: list[tuple[str, str]] = []
+    if last:
+        in_run = rows(
+            con,
+            "SELECT DISTINCT s.article_id, s.reason FROM v_suspect_articles s"
+            " WHERE s.article_id IN (SELECT article_id FROM raw_pages WHERE run_id = ? AND article_id IS NOT NULL)"
+            " ORDER BY 1",
+            [last[0][0]],
+        )
+    bad = share > threshold
+    parts = [
+        f"{suspects} of {total} articles suspect ({share:.1%}" + (f" > {threshold:.0%})" if bad else ")"),
+        f"{by_reason.get('document number in text, no document', 0)} name a document number but got no document",
+        f"{by_reason.get('document without issue date', 0)} documents lack an issue date",
+    ]
+    if last:
+        named = ", ".join(f"{ident} ({'no document' if reason.startswith('document number') else 'no date'})"
+                          for ident, reason in in_run[:SUSPECTS_NAMED])
+        more = f" and {len(in_run) - SUSPECTS_NAMED} more" if len(in_run) > SUSPECTS_NAMED else ""
+        parts.append(f"run {last[0][0]}: {len(in_run)} suspect" + (f": {named}{more}" if in_run else ""))
+    parts.append("see v_suspect_articles")
+    return CheckResult("suspect_articles", not bad, round(share, 4), threshold, "; ".join(parts))

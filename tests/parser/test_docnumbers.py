@@ -36,7 +36,7 @@ def test_canonical_numbers(raw, number):
         ("141/KH-UBND", "Plan", "People's Committee"),
         ("128/NQ-CP", "Resolution", "Government"),
         ("05/CD-UBND", "Official Telegram", "People's Committee"),
-        ("140/TB-VPCP", "Notice", None),
+        ("140/TB-VPCP", "Notice", "Government Office"),
         ("12/BC-UBND", "Report", "People's Committee"),
         ("26/CT-TTg", "Directive", "Prime Minister"),
         ("43/2014/ND-CP", "Decree", "Government"),

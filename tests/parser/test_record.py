@@ -53,3 +53,21 @@ def test_list_record_keys():
     record = parse_listing(page, "http://h/en-us/Pages/news.aspx?ChannelId=14&Page=1")
     assert list(record) == keys_of(ListRecord)
     assert record["items"] and all(list(item) == keys_of(ListItem) for item in record["items"])
+
+
+def test_a_document_only_reported_on_is_the_document() -> None:
+    """Issue 12: no issuing verb, but the text goes on "According to the letter, ..."."""
+    from transforms import parse_article
+
+    page = (
+        "<html><head><title>Roads - Portal</title></head><body><h1>Roads</h1><p>Published on 12 - 03 - 2021</p>"
+        "<div><p>Official Letter No. 1234/UBND-KT of the Provincial People's Committee on repairing roads after the floods.</p>"
+        "<p>According to the letter, the Department of Transport shall inspect the roads before March 20.</p></div></body></html>"
+    )
+    record = parse_article(page, "http://portal.test/en-us/Pages/Article.aspx?articleID=77")
+    assert record["document"] == {
+        "type": "Official Letter", "number": "1234/UBND-KT", "issuer": "Provincial People's Committee",
+        "issued_on": None, "subject": "repairing roads after the floods",
+    }
+    cited = page.replace("Official Letter No. 1234/UBND-KT of", "Implementing Official Letter No. 1234/UBND-KT of")
+    assert parse_article(cited, "http://portal.test/x?articleID=78")["document"] is None

@@ -20,7 +20,7 @@ def test_healthy_load_passes(settings, parser):
     report = run_checks(settings, now=SOON)
     assert report.ok, report.summary()
     assert {c.name for c in report.checks} == {"duplicate_keys", "quarantine_share", "missing_number_or_date",
-                                               "days_without_new"}
+                                               "days_without_new", "suspect_articles"}
 
 
 def test_quarantine_share_over_threshold_fails_with_numbers(settings, parser):
@@ -65,3 +65,47 @@ def test_old_articles_alone_do_not_fail(settings, parser):
 def test_empty_warehouse_passes(settings):
     connect(settings).close()
     assert run_checks(settings).ok
+
+
+def test_suspect_articles_are_named_per_run_in_the_view_and_fail_over_threshold(settings, parser):
+    """Articles whose text names a document number yet got no document, and documents
+    without issue date, are listed in v_suspect_articles; the check names those of the
+    last run and fails when their share passes the threshold."""
+    pages = [article_page(str(i), T0, published_on="2026-10-31") for i in range(1, 7)]
+    for ident in ("7", "8"):  # a number in the text, no document found
+        rec = article_record(ident, published_on="2026-10-31")
+        rec["document"], rec["directives"] = None, []
+        rec["body_text"] = f"The Provincial People's Committee issued Official Letter No.{ident}31/UBND-KT on roads."
+        pages.append(article_page(ident, T0, record=rec))
+    rec = article_record("9", published_on="2026-10-31")
+    rec["document"]["issued_on"] = None  # a document without its date
+    pages.append(article_page("9", T0, record=rec))
+    rec = article_record("10", published_on="2026-10-31")
+    rec["document"], rec["directives"] = None, []
+    rec["body_text"] = "A meeting on storm No. 5; 4/22 ministries reported."  # no document number: not suspect
+    pages.append(article_page("10", T0, record=rec))
+    write_batch(settings, pages)
+    load_pending(settings, parser=parser)
+
+    with pytest.raises(DataQualityError) as info:
+        run_checks(settings, now=SOON, max_missing_share=1.0, max_suspect_share=0.25)
+    assert "suspect_articles: 3 of 10 articles suspect (30.0% > 25%)" in str(info.value)
+    report = run_checks(settings, now=SOON, max_missing_share=1.0, max_suspect_share=0.25, raise_on_failure=False)
+    check = next(c for c in report.checks if c.name == "suspect_articles")
+    assert not check.ok and check.value == 0.3
+    assert check.detail.startswith("3 of 10 articles suspect (30.0% > 25%)")
+    assert "2 name a document number but got no document" in check.detail
+    assert "1 documents lack an issue date" in check.detail
+    assert "run run-1: 3 suspect: 7 (no document), 8 (no document), 9 (no date)" in check.detail
+    assert run_checks(settings, now=SOON, max_missing_share=1.0).ok
+
+    con = connect(settings, read_only=True)
+    try:
+        listed = con.execute("SELECT article_id, reason, mentioned_number FROM v_suspect_articles ORDER BY 1").fetchall()
+    finally:
+        con.close()
+    assert listed == [
+        ("7", "document number in text, no document", "731/UBND-KT"),
+        ("8", "document number in text, no document", "831/UBND-KT"),
+        ("9", "document without issue date", None),
+    ]

@@ -13,7 +13,7 @@ import re
 
 from lxml import etree
 
-from ..dates import parse_date, parse_iso_datetime, parse_stamp
+from ..dates import find_dates, parse_date, parse_iso_datetime, parse_stamp
 from ..text import clean
 from ..tree import BLOCK_TAGS, SKIP_TAGS, elements, meta, text_of
 from ..urls import is_article_url
@@ -21,13 +21,14 @@ from .parts import PageParts
 
 _CHROME_TOKENS = re.compile(
     r"(?:^|[\s_-])(?:nav|navbar|menu|breadcrumbs?|sidebar|banner|share|social|"
-    r"comments?|related|latest|paging|pagination|pager|counter|online|toolbar|tools|ads?|advert)(?:$|[\s_-])",
+    r"comments?|related|latest|paging|pagination|pager|counter|online|toolbar|tools|ads?|advert|footer|copyright)(?:$|[\s_-])",
     re.I,
 )
 _CHROME_TAGS = {"nav", "header", "footer", "aside"}
 _LATEST_HEADING = re.compile(r"^\s*(?:latest|newest|recent|most recent)\s+(?:news?|articles?|posts?|items?)\b|^\s*tin\s+m[ớo]i", re.I)
 # A redesign may rename the box; these are second choices, used when no "Latest" box exists.
 _OTHER_HEADING = re.compile(r"^\s*(?:other|related|more|further)\s+(?:news|articles|posts|stories)\b|^\s*tin\s+(?:kh[áa]c|li[êe]n\s+quan)", re.I)
+_DOC_DATE_LABEL = re.compile(r"\b(?:issu(?:ing|ed|e)|effective|expiry|signing|signed)\s+date\b|\bdate\s+of\s+(?:issue|signing)\b", re.I)
 _DATE_LABEL = re.compile(r"\b(?:published|posted|updated|date|ng[àa]y\s+đăng)\b\s*(?:on|at|:)?", re.I)
 _SITE_STRONG = re.compile(r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin", re.I)
 _SITE_WEAK = re.compile(r"province|provincial|hung\s*yen|h[ưu]ng\s*y[êe]n", re.I)
@@ -78,23 +79,66 @@ def page_title(root: etree._Element) -> str | None:
     text = clean(el.text_content()) if el is not None else ""
     if not text or len(text) > 400:  # an unclosed <title> swallows the page: not a title
         return None
+    brands = brand_names(root)
     # Cut whole " - Site" / "Site | " pieces off the ends; never rebuild the text.
     separators = list(_TITLE_SPLIT.finditer(text))
     start, end = 0, len(text)
-    while separators and _site_like(text[separators[-1].end() : end]):
+    while separators and _site_like(text[separators[-1].end() : end], brands):
         end = separators.pop().start()
-    while separators and _site_like(text[start : separators[0].start()]) and not _site_like(text[separators[0].end() : end]):
+    while (
+        separators
+        and _site_like(text[start : separators[0].start()], brands)
+        and not _site_like(text[separators[0].end() : end], brands)
+    ):
         start = separators.pop(0).end()
     title = text[start:end].strip()
-    if start == 0 and end == len(text) and _site_like(title):
-        return None  # only the site's name ("Portal", "Hung Yen Province")
+    if _site_like(title, brands) and (start, end) == (0, len(text)) or _is_brand(title, brands):
+        return None  # only the site's name ("Portal", "Hung Yen Province", a print page's "VGP News")
     return title or None
 
 
-def _site_like(piece: str) -> bool:
-    """The site's name ("Hung Yen Portal", "Hung Yen Province"), not an article title."""
+def _site_like(piece: str, brands: tuple[str, ...] = ()) -> bool:
+    """The site's name ("Hung Yen Portal", "Hung Yen Province", or what the page's
+    logo and home link say), not an article title."""
     words = len(piece.split())
+    if _is_brand(piece, brands):
+        return True
     return bool((words <= 8 and _SITE_STRONG.search(piece)) or (words <= 3 and _SITE_WEAK.search(piece)))
+
+
+def _is_brand(piece: str, brands: tuple[str, ...]) -> bool:
+    folded = piece.casefold().strip(" .")
+    if not folded or len(folded.split()) > 8:
+        return False
+    return any(folded == b or (len(b) >= 4 and (b in folded or folded in b)) for b in brands)
+
+
+_BRAND_CLASS = re.compile(r"(?:^|[\s_-])(?:logo|brand|site-?name|banner)(?:$|[\s_-])", re.I)
+
+
+def brand_names(root: etree._Element) -> tuple[str, ...]:
+    """What the page calls its site: og:site_name, the logo (its text or alt), the
+    home link. A print page's <title> is often only this."""
+    names: list[str] = []
+    site = meta(root, "og:site_name", "application-name")
+    if site:
+        names.append(site)
+    for img in root.iter("img"):
+        if "logo" in (img.get("src") or "").lower() and img.get("alt"):
+            names.append(img.get("alt"))
+    for el in root.iter("a", "div", "span", "img"):
+        if not isinstance(el.tag, str):
+            continue
+        href = (el.get("href") or "").strip()
+        is_home = el.tag == "a" and re.fullmatch(r"(?:https?://[^/]+)?/?(?:en|eng|english|vi|en-us)?/?", href or "x") is not None
+        named = _BRAND_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}")
+        if not (is_home or named):
+            continue
+        texts = [text_of(el)] + [img.get("alt") or "" for img in el.iter("img")]
+        if el.tag == "img":
+            texts = [el.get("alt") or ""]
+        names += [clean(t) for t in texts if t and len(clean(t)) <= 80]
+    return tuple(dict.fromkeys(n.casefold().strip(" .") for n in names if n and n.lower() not in ("home", "trang chủ")))
 
 
 def _same(a: str, b: str) -> bool:
@@ -166,11 +210,22 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
         if day is not None:
             parts.published_on, parts.published_at = day, moment
             return
-    for el in elements(root):
-        if el.tag in SKIP_TAGS or _inside(el, parts.related_box) or _in_chrome(el):
-            continue
+    for el in _content_elements(root, parts.related_box):
         if _take_date(el, parts, near_title=False):
             return
+
+
+def _content_elements(root: etree._Element, avoid: etree._Element | None):
+    """Elements in document order outside chrome and `avoid`, whole subtrees skipped
+    (one walk, instead of climbing the ancestors of every element)."""
+    walker = etree.iterwalk(root, events=("start",))
+    for _, el in walker:
+        if not isinstance(el.tag, str):
+            continue
+        if el.tag in SKIP_TAGS or el is avoid or is_chrome(el):
+            walker.skip_subtree()
+            continue
+        yield el
 
 
 def _preceding(root: etree._Element, start: etree._Element):
@@ -221,13 +276,21 @@ def _take_date(el: etree._Element, parts: PageParts, near_title: bool) -> bool:
     text = own if own else ""
     if not text or len(text) > 120:
         return False
+    if _DOC_DATE_LABEL.search(text):
+        return False  # a legal database's "Issuing date:14/09/2023" is the document's, not the page's
     labelled = _DATE_LABEL.search(text)
     if not (labelled or near_title):
         return False
     rest = text[labelled.end():] if labelled else text
     day = parse_date(rest)
-    if day is None or (not labelled and len(text) > 40):
+    if day is None:
         return False
+    if not labelled and len(text) > 40:
+        # "Báo Sài Gòn Giải phóng10/09/2024": a short stamp line ending in its date
+        found = find_dates(rest)
+        if len(text) > 90 or not found or found[-1].end < len(rest) - 12:
+            return False
+        day = found[-1].value
     parts.published_on, parts.published_at, parts.date_element = day, parse_stamp(rest), el
     return True
 
