@@ -13,6 +13,7 @@ from . import addressees as addressees_mod
 from . import citations
 from . import directives as directives_mod
 from . import document as document_mod
+from . import tasks
 from .blocks import body_lines
 from .dates import iso_date, iso_datetime
 from .decode import decode_html
@@ -71,7 +72,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
         body_after = analysed[doc.mention.number.end :]
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
-        record["directives"] = directives_mod.directives(lines)
+        record["directives"] = tasks.with_tasks(
+            directives_mod.directives(lines), record["addressees"], record["document"]["issued_on"], record["published_on"]
+        )
     record["references"] = [
         {"number": r.number, "type": r.type, "issued_on": iso_date(r.issued_on), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)

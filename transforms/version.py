@@ -2,6 +2,7 @@
 
 1.0.0  first release.
 1.0.1  sharepoint: an unclosed title element that swallows the page is not the title.
+1.1.0  directives as tasks: each directive's assignees, due_on, due_text (agency registry).
 """
 
-PARSER_VERSION = "1.0.1"
+PARSER_VERSION = "1.1.0"
