@@ -27,7 +27,7 @@ _SUBJECT_VERB = re.compile(
     r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
     r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
-    r"(?:to|should|must|will)\s+(?=[a-z])|to\s*:|:)"
+    r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
 )
 _ASK_VERB = re.compile(
     r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
@@ -47,14 +47,24 @@ _PHRASE_END = re.compile(
     r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at|before|by|within|no\s+later|not\s+later|"
     r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
     r"(?:shall|should|must|will|is|are|was|were)\b|(?:quarterly|monthly|weekly|annually|regularly|periodically|daily)\b|"
-    r"[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
+    r"(?!and\b|or\b|of\b)[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
     r"|\s*\(|,\s+(?=(?:to|in|for|ensuring|contributing|so|which|and\s+(?:to|report|propose|submit)))"
 )
 
 
+# A clause that opens with these is not "X shall": an imperative, a preposition, a purpose.
+_NOT_SUBJECT = re.compile(
+    r"(?:Assign|Request|Direct|Ask|Task|Report|Submit|Send|Coordinate|Propose|Advise|Continue|Urge|In|With|Under|According|"
+    r"Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It)\b"
+)
+
+
 def _phrase(text: str) -> str:
-    """The body phrase at the head of text (up to its first verb, purpose or time)."""
-    match = _PHRASE_END.search(text)
+    """The body phrase at the head of text (up to its first verb, purpose or time); registry names are never cut."""
+    bare = text
+    for hit in agencies.find(text):
+        bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
+    match = _PHRASE_END.search(bare)
     return text[: match.start()] if match else text
 
 
@@ -69,7 +79,10 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         if verb is None:
             continue
         subject = rest[: verb.start()]
-        if re.search(r"[,;]\s*$", subject) or len(subject.split()) > 30:
+        bare = subject
+        for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
+            bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
+        if re.search(r"[,;]\s*$|,\s+[a-z]", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
             continue
         names = agencies.resolve(subject)
         if names:
@@ -86,8 +99,8 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
     for match in _REPORT.finditer(text):
         roles += [(match.start("who"), n, REPORT_TO) for n in agencies.resolve(_phrase(match.group("who")))]
-        via = _VIA.match(text, match.end("who") + len(_phrase(match.group("who"))))
-        via = via or _VIA.search(text[match.end("who") : match.end("who") + 200])
+        after = match.start("who") + len(_phrase(match.group("who")))
+        via = re.compile(r"\s*" + _VIA.pattern).match(text, after)
         if via:
             roles += [(match.start("who") + 1, n, REPORT_TO) for n in agencies.resolve(_phrase(via.group("who")))]
     roles.sort(key=lambda r: r[0])
