@@ -19,6 +19,8 @@ KEYS = {
     "article_versions": ["article_id", "version"],
     "directives": ["article_id", "ordinal"],
     "citations": ["article_id", "ordinal"],
+    "directive_assignees": ["article_id", "ordinal", "agency_id"],
+    "agencies": ["agency_id"],
     "listings": ["article_id"],
     "raw_pages": ["url", "content_sha256"],
     "quarantine": ["url"],
@@ -58,6 +60,9 @@ THRESHOLDS = {
     "max_quarantine_share": 0.05,
     "max_missing_share": 0.40,
     "max_days_without_new": 14.0,
+    # Share of task assignments to bodies the agency registry does not know. The
+    # replica's is ~1%; a real portal's grows the registry (see docs/queries.md).
+    "max_unknown_agency_share": 0.5,
 }
 
 
@@ -67,12 +72,13 @@ def run_checks(
     max_quarantine_share: float | None = None,
     max_missing_share: float | None = None,
     max_days_without_new: float | None = None,
+    max_unknown_agency_share: float | None = None,
     now: datetime | None = None,
     raise_on_failure: bool = True,
 ) -> QualityReport:
     """Check the live warehouse; raise DataQualityError (with the numbers) when one fails."""
     given = {"max_quarantine_share": max_quarantine_share, "max_missing_share": max_missing_share,
-             "max_days_without_new": max_days_without_new}
+             "max_days_without_new": max_days_without_new, "max_unknown_agency_share": max_unknown_agency_share}
     limits = {name: float(given[name] if given[name] is not None else (settings.extra or {}).get(name, default))
               for name, default in THRESHOLDS.items()}
     now = now or datetime.now(UTC)
@@ -83,6 +89,7 @@ def run_checks(
             quarantine_share(con, limits["max_quarantine_share"]),
             missing_number_or_date(con, limits["max_missing_share"]),
             days_without_new(con, limits["max_days_without_new"], now),
+            unknown_agencies(con, limits["max_unknown_agency_share"]),
         ])
     finally:
         con.close()
@@ -159,4 +166,36 @@ def days_without_new(con, threshold_days: float, now: datetime) -> CheckResult:
     return CheckResult(
         "days_without_new", not bad, round(days, 1), threshold_days,
         f"{days:.1f} days {what}" + (f" (> {threshold_days:g} days)" if bad else ""),
+    )
+
+
+def unknown_agencies(con, threshold: float) -> CheckResult:
+    """Bodies assigned tasks that the agency registry does not know (kind 'other'), counted.
+
+    They are kept verbatim, so nothing is lost; the count tells what the registry
+    (transforms/data/agencies.json) should learn next.
+    """
+    have = rows(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'directive_assignees'"
+                     " AND database_name = current_database()")[0][0]
+    if not have:
+        return CheckResult("unknown_agencies", True, None, threshold, "no task tables yet")
+    total, unknown, bodies = rows(
+        con,
+        "SELECT count(*), count(*) FILTER (WHERE g.kind = 'other'),"
+        " count(DISTINCT t.agency_id) FILTER (WHERE g.kind = 'other')"
+        " FROM directive_assignees t LEFT JOIN agencies g USING (agency_id)",
+    )[0]
+    if not total:
+        return CheckResult("unknown_agencies", True, 0, threshold, "no task assignments yet")
+    share = unknown / total
+    bad = share > threshold
+    examples = [r[0] for r in rows(
+        con,
+        "SELECT g.name FROM directive_assignees t JOIN agencies g USING (agency_id) WHERE g.kind = 'other'"
+        " GROUP BY g.name ORDER BY count(*) DESC, g.name LIMIT 3",
+    )]
+    return CheckResult(
+        "unknown_agencies", not bad, share, threshold,
+        f"{unknown} of {total} assignments name {bodies} bodies not in the agency registry ({share:.1%}"
+        + (f" > {threshold:.0%}" if bad else "") + ")" + (f", e.g. {', '.join(examples)}" if examples else ""),
     )
