@@ -39,7 +39,9 @@ _COORDINATE = re.compile(
 )
 _REPORT = re.compile(
     r"\b(?i:report(?:s|ing|ed)?|submit(?:s|ting|ted)?|send(?:s|ing)?\s+(?:a\s+)?reports?)\b"
-    r"(?P<what>[^.;:!?\n]{0,100}?)\s+to\s+(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
+    r"(?P<what>[^.;:!?\n]{0,100}?)(?<!according)(?<!pursuant)(?<!due)(?<!addition)(?<!related)(?<!regard)(?<!thanks)"
+    r"\s+to\s+(?!(?:the\s+)?(?:Official|Decision|Directive|Plan|Resolution|Decree|Circular|Law|Notice|Report|Conclusion|Dispatch)\b)"
+    r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
 )
 _VIA = re.compile(r"\(\s*(?:via|through)\s+(?P<who>[^)]{3,200})\)")
 # Where a governed phrase ends: a verb, a purpose, a time, a citation.
@@ -82,7 +84,7 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         bare = subject
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
-        if re.search(r"[,;]\s*$|,\s+[a-z]", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
+        if re.search(r"[,;]\s*$|,\s+[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
             continue
         names = agencies.resolve(subject)
         if names:

@@ -55,7 +55,8 @@ _WITHIN = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)"
     r"(?P<anchor>\s+(?:from|after|since|of)\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?"
     r"(?P<what>signing|signature|issuance|issue|promulgation|receipt|receiving|date\s+of\s+signing)"
-    r"(?:\s+(?:of\s+)?(?:this|the)\s+(?:official\s+letter|official\s+telegram|letter|decision|directive|plan|document|telegram|notice|dispatch))?)?",
+    r"(?:\s+(?:of\s+)?(?:this|the)\s+(?:(?:official\s+)?(?:letter|telegram|dispatch)|decision|directive|plan|document|notice|"
+    r"resolution|regulation|report))?)?",
     re.I,
 )
 _RECURRING = re.compile(
