@@ -56,8 +56,13 @@ def _sentence_case(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def generate(seed: int, article_id: int, channel: int, kind: str, published_at: datetime, revision: int = 0) -> Article:
-    """The article `article_id` as it reads at `revision` (0 = as first published)."""
+def generate(seed: int, article_id: int, channel: int, kind: str, published_at: datetime, revision: int = 0,
+             follows: tuple[int, int, datetime] | None = None) -> Article:
+    """The article `article_id` as it reads at `revision` (0 = as first published).
+
+    `follows` (id, channel, published_at) is an earlier document of the portal this one
+    implements: the text cites it by number and date first.
+    """
     if article_id == SEED_ID:
         if revision == 0:
             return seed_article()
@@ -66,7 +71,8 @@ def generate(seed: int, article_id: int, channel: int, kind: str, published_at: 
         rng = random.Random(f"{seed}:article:{article_id}")
         anchor = ANCHOR_BY_ID.get(article_id)
         if anchor is not None or kind == "doc":
-            article = _document_article(rng, article_id, channel, published_at, anchor)
+            followed = _followed_reference(seed, *follows) if follows and anchor is None else None
+            article = _document_article(rng, article_id, channel, published_at, anchor, followed)
         else:
             article = _news_article(rng, article_id, channel, published_at)
         # Old pages come from the SharePoint era's encodings and editors.
@@ -131,18 +137,38 @@ def _topic(rng: random.Random) -> tuple[str, str, str]:
     return area, f"{verb} {obj}", f"{templates.VERBS[verb]} {obj}"
 
 
-def _document_article(rng, article_id, channel, published_at, anchor) -> Article:
+def _issue(rng: random.Random, published_at: datetime, anchor: Anchor | None) -> tuple[date, tuple[str, str, str, str]]:
+    """The first draws of a document article: its issue date and (type, raw number, issuer, type word)."""
     issued = published_at.date() - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5]))
-    doc_type, raw, issuer, word = _pick_document(rng, issued, anchor)
+    return issued, _pick_document(rng, issued, anchor)
+
+
+def _followed_reference(seed: int, article_id: int, channel: int, published_at: datetime) -> tuple[Reference, str]:
+    """How a later letter cites document article `article_id` ("Decision No. 45 / QD-UBND dated 3/3/2021 of the ..."),
+    drawn exactly as that article draws its own number and date."""
+    rng = random.Random(f"{seed}:article:{article_id}")
+    issued, (doc_type, raw, issuer, _) = _issue(rng, published_at, ANCHOR_BY_ID.get(article_id))
+    style = random.Random(f"{seed}:cite:{article_id}")
+    word = templates.TYPE_WORDS[doc_type][0]
+    mention = f"{word} No. {raw} dated {numeric_date(issued, style)} of the {issuer}"
+    return Reference(doc_type, mention, canonical_number(raw), issued), str(article_id)
+
+
+def _document_article(rng, article_id, channel, published_at, anchor, followed=None) -> Article:
+    issued, (doc_type, raw, issuer, word) = _issue(rng, published_at, anchor)
     area, title_phrase, subject = _topic(rng)
     cites = _Citations(rng, issued, canonical_number(raw))
+    if followed is not None and followed[0].number != cites.own_number:
+        cites.add(followed[0])  # cited first: the announcement opens with it
+    else:
+        followed = None
     if anchor is not None:
         title, subject = anchor.title, anchor.subject
         if anchor.title_reference:
             ref_type, mention, number, on = anchor.title_reference
             cites.add(Reference(ref_type, mention, number, date.fromisoformat(on) if on else None))
     else:
-        title = _document_title(rng, title_phrase, subject, word, raw, doc_type, cites)
+        title = _document_title(rng, title_phrase, subject, word, raw, doc_type, cites, cite=followed is None)
     doc_mention = f"{word} No. {raw}"
     issuer_text = rng.choice(templates.ISSUERS[issuer])
     short = templates.ISSUER_SHORT[issuer]
@@ -205,13 +231,16 @@ def _document_article(rng, article_id, channel, published_at, anchor) -> Article
         "issued_on": issued_on.isoformat() if issued_on else None,
         "subject": subject,
     }
-    article = Article(article_id, channel, published_at, title, blocks, document, cites.truth(), attachment)
+    references = cites.truth()
+    if followed is not None:
+        references[0]["cited_article_id"] = followed[1]  # the portal's own article announcing it
+    article = Article(article_id, channel, published_at, title, blocks, document, references, attachment)
     article.extra.update(context=ctx, addressees=addressees)
     return article
 
 
-def _document_title(rng, title_phrase, subject, word, raw, doc_type, cites: _Citations) -> str:
-    form = rng.random()
+def _document_title(rng, title_phrase, subject, word, raw, doc_type, cites: _Citations, cite: bool = True) -> str:
+    form = rng.random() * (1.0 if cite else 0.8)  # a follow-up cites its letter first, in the body
     if form < 0.5:
         return _sentence_case(f"to {title_phrase}")
     if form < 0.7:
