@@ -45,11 +45,16 @@ def _fold_char(ch: str) -> str:
     return base.lower() if len(base.lower()) == 1 else ch
 
 
+# One character for one, so positions in the folded text are positions in the original.
+_FOLD = {code: _fold_char(chr(code)) for code in range(0x2100) if _fold_char(chr(code)) != chr(code)}
+
+
 def fold(text: str) -> str:
     """Lower case, Vietnamese letters to ASCII, curly quotes straight: one character for one."""
-    return "".join(_fold_char(ch) for ch in text)
+    return text.translate(_FOLD)
 
 
+@lru_cache(maxsize=8192)
 def _key(text: str) -> str:
     return re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
 
@@ -102,13 +107,18 @@ class Found:
 
 def find(phrase: str) -> list[Found]:
     """Registry bodies named in `phrase`, in order; overlapping matches keep the earliest, longest."""
+    return list(_find(phrase))
+
+
+@lru_cache(maxsize=4096)
+def _find(phrase: str) -> tuple[Found, ...]:
     folded = fold(phrase)
     hits = [Found(m.start(), m.end(), _BY_KEY[_key(m.group(0))].name) for m in _NAMES.finditer(folded)]
     for m in _ABBREVIATIONS.finditer(phrase):
         if not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(Found(m.start(), m.end(), _BY_ABBREVIATION[m.group(0)].name))
     hits.sort(key=lambda h: h.start)
-    return hits
+    return tuple(hits)
 
 
 _PLURAL = re.compile(r"\b(?:the\s+)?(?P<head>Departments|Ministries)\s+of\s+(?P<list>[^;.:()]+)")
@@ -143,6 +153,11 @@ def _plural(phrase: str) -> tuple[str, list[tuple[int, str]]]:
 
 def resolve(phrase: str) -> list[str]:
     """Canonical names of the bodies a phrase names, each once, in order; unknown bodies verbatim."""
+    return list(_resolve(phrase))
+
+
+@lru_cache(maxsize=4096)  # addressees are resolved once per directive: the same phrases again and again
+def _resolve(phrase: str) -> tuple[str, ...]:
     phrase, pieces = _plural(phrase)
     found = find(phrase)
     pieces += [(f.start, f.name) for f in found]
@@ -160,7 +175,7 @@ def resolve(phrase: str) -> list[str]:
     for _, name in pieces:
         if name not in names:
             names.append(name)
-    return names
+    return tuple(names)
 
 
 def unknown_body(piece: str) -> str | None:
