@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 
 from . import addressees as addressees_mod
-from . import citations
+from . import citations, tasks
 from . import directives as directives_mod
 from . import document as document_mod
-from . import tasks
 from .blocks import body_lines
 from .dates import iso_date, iso_datetime
 from .decode import decode_html
