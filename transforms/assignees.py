@@ -27,6 +27,8 @@ _SUBJECT_VERB = re.compile(
     r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
     r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
+    # "The Provincial Police directs the forces to ...": a body doing in the present tense
+    r"(?:directs|instructs|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
     r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
 )
 _ASK_VERB = re.compile(
@@ -38,7 +40,7 @@ _COORDINATE = re.compile(
     r"(?:\s+(?:closely|well|effectively))?\s+with\s+(?P<who>[^.;:!?\n()]{3,300})"
 )
 _REPORT = re.compile(
-    r"\b(?i:report(?:s|ing|ed)?|submit(?:s|ting|ted)?|send(?:s|ing)?\s+(?:a\s+)?reports?)\b"
+    r"\b(?i:report(?:s|ing|ed)?|submit(?:s|ting|ted)?|send(?:s|ing)?\s+(?:a\s+)?reports?|propos(?:e|es|ing))\b"
     r"(?P<what>[^.;:!?\n]{0,100}?)(?<!according)(?<!pursuant)(?<!due)(?<!addition)(?<!related)(?<!regard)(?<!thanks)"
     r"\s+to\s+(?!(?:the\s+)?(?:Official|Decision|Directive|Plan|Resolution|Decree|Circular|Law|Notice|Report|Conclusion|Dispatch)\b)"
     r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
@@ -84,7 +86,8 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         bare = subject
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
-        if re.search(r"[,;]\s*$|,\s+[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
+        if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b)[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
+                     r"assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
             continue
         names = agencies.resolve(subject)
         if names:

@@ -44,7 +44,9 @@ _DATE = (
     r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?"
     r"|\d{1,2}/\d{1,2}(?![/\d]))"
 )
-_ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])", re.I)
+# "before 4:00 p.m. on October 5, 2020": a time of day may stand between the cue and the date.
+_CLOCK = r"(?:\d{1,2}\s*[:h.]\s*\d{2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|hrs?|hours)?|\d{1,2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?))\s*,?\s+(?:on\s+)?"
+_ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])", re.I)
 _END_OF = re.compile(
     r"\b(?:by|before|until|no\s+later\s+than)\s+the\s+end\s+of\s+(?P<what>(?:" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?)"
     r"|(?:19|20)\d{2}|the\s+year|this\s+year)\b",
@@ -54,7 +56,7 @@ _YEAR_ONLY = re.compile(r"\b(?:by|until|before)\s+(?:the\s+year\s+)?(?P<year>(?:
 _WITHIN = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)"
     r"(?P<anchor>\s+(?:from|after|since|of)\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?"
-    r"(?P<what>signing|signature|issuance|issue|promulgation|receipt|receiving|date\s+of\s+signing)"
+    r"(?P<what>signing|signature|issuance|issue|promulgation|receipt|receiving|date\s+of\s+signing)(?:\s+date)?"
     r"(?:\s+(?:of\s+)?(?:this|the)\s+(?:(?:official\s+)?(?:letter|telegram|dispatch)|decision|directive|plan|document|notice|"
     r"resolution|regulation|report))?)?",
     re.I,
@@ -62,6 +64,7 @@ _WITHIN = re.compile(
 _RECURRING = re.compile(
     r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+(?:every|each)\s+(?:month|quarter|year)"
     r"|\b(?:every|each)\s+(?:\d+\s+|two\s+|three\s+|six\s+)?(?:days?|weeks?|months?|quarters?|years?)\b"
+    r"|\b(?:every|each)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\bon\s+an?\s+(?:daily|weekly|monthly|quarterly|annual|yearly|regular|periodic)\s+basis\b"
     r"|\b(?:at\s+least\s+)?(?:once|twice)\s+(?:a|per|every)\s+(?:day|week|month|quarter|year)\b"
     r"|\b(?:daily|weekly|monthly|quarterly|annually|yearly|semi-annually|biannually|half-yearly|periodically|regularly)\b"
@@ -100,7 +103,14 @@ def due(text: str, issued_on: date | None, year: int | None) -> tuple[date | Non
     if not found:
         return None, None
     fixed = [d.due_on for d in found if d.due_on is not None]
-    return (fixed[0] if fixed else None), "; ".join(d.text for d in found)
+    # Phrases side by side ("periodically every 6 months") are one phrase, verbatim.
+    spans: list[list[int]] = []
+    for item in found:
+        if spans and not text[spans[-1][1] : item.start].strip():
+            spans[-1][1] = item.end
+        else:
+            spans.append([item.start, item.end])
+    return (fixed[0] if fixed else None), "; ".join(text[start:end] for start, end in spans)
 
 
 def _due(kind: str, match: re.Match[str], issued_on: date | None, year: int | None) -> date | None:
