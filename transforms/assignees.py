@@ -83,6 +83,13 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         if verb is None:
             continue
         subject = rest[: verb.start()]
+        if _NOT_SUBJECT.match(subject) and "," in subject:
+            # "Based on the situation, the Department of Health shall": the subject follows the opening phrase
+            tail = subject.rsplit(",", 1)[1].strip()
+            if not (tail[:1].isupper() or tail.startswith(("the ", "all "))):
+                continue
+            start += len(subject) - len(tail)
+            subject = tail
         bare = subject
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]

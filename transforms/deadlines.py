@@ -52,6 +52,8 @@ _END_OF = re.compile(
     r"|(?:19|20)\d{2}|the\s+year|this\s+year)\b",
     re.I,
 )
+# "by October 2020": a month, not a day: words only.
+_MONTH_YEAR = re.compile(r"\b(?:by|before|until|no\s+later\s+than|within)\s+" + _MONTH + r"\s*,?\s*(?:19|20)\d{2}\b", re.I)
 _YEAR_ONLY = re.compile(r"\b(?:by|until|before)\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})\b(?![/\d-])", re.I)
 _WITHIN = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)"
@@ -72,7 +74,7 @@ _RECURRING = re.compile(
     r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
     re.I,
 )
-_FORMS = (("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("year", _YEAR_ONLY))
+_FORMS = (("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("year", _YEAR_ONLY))
 
 
 @dataclass(frozen=True)
