@@ -81,6 +81,9 @@ class Settings:
     # Suspects (v_suspect_articles): a document number in the text but no document, or a
     # document without issue date; the replica's baseline is about 20%.
     qc_max_suspect_share: float = 0.35
+    # Share of task assignments to bodies the agency registry does not know (kind 'other');
+    # the replica's is about 1%, a real portal's grows the registry.
+    qc_max_unknown_agency_share: float = 0.5
 
     @property
     def landing(self) -> Path:
@@ -119,6 +122,7 @@ class Settings:
             qc_max_missing_share=_env_float("PORTAL_QC_MAX_MISSING_SHARE", 0.40),
             qc_max_days_without_new=_env_float("PORTAL_QC_MAX_DAYS_WITHOUT_NEW", 14.0),
             qc_max_suspect_share=_env_float("PORTAL_QC_MAX_SUSPECT_SHARE", 0.35),
+            qc_max_unknown_agency_share=_env_float("PORTAL_QC_MAX_UNKNOWN_AGENCY_SHARE", 0.5),
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:

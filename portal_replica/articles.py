@@ -17,6 +17,8 @@ class Directive:
     text: str
     # Sub-items (a), b), ...) belong to the directive, not to the list (CONTRACT).
     subs: tuple[str, ...] = ()
+    # Its truth as a task: {"assignees", "due_on", "due_text"} (tasks.truth).
+    task: dict | None = field(default=None, compare=False)
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,7 @@ RELATED_SIZE = 8
 # stays exactly as big as asked (plus the seed letter).
 ANCHORS_FROM = 50
 FIRST_DAY = datetime(2011, 1, 3, tzinfo=PORTAL_TZ)
+FOLLOW_SHARE = 0.2
 LAST_DAY = datetime(2026, 6, 30, tzinfo=PORTAL_TZ)
 
 
@@ -41,6 +42,8 @@ class Entry:
     # Lists show the last update time: the seed list page shows 2718 with a stamp
     # later than its neighbours'. An edit therefore changes the listed stamp.
     edited_at: datetime | None = None
+    # An earlier document this one implements or follows up (cites by number), or None.
+    follows: int | None = None
 
     @property
     def listed_at(self) -> datetime:
@@ -90,6 +93,20 @@ class Catalog:
         for anchor in anchors:
             self._add(Entry(anchor.article_id, anchor.channel, "doc", anchor.published_at, anchor.published_at))
         self._add(Entry(SEED_ID, SEED_CHANNEL, "doc", SEED_PUBLISHED_AT, SEED_PUBLISHED_AT))
+        self._link_followups(reserved)
+
+    def _link_followups(self, reserved: set[int]) -> None:
+        """Some letters implement or follow up an earlier letter of the portal (a plan implementing
+        a decision, a telegram following up a letter) published 1 to 90 days before."""
+        docs = sorted((e for e in self._entries.values() if e.kind == "doc"), key=lambda e: (e.published_at, e.article_id))
+        for i, entry in enumerate(docs):
+            rng = random.Random(f"{self.seed}:follows:{entry.article_id}")
+            if entry.article_id in reserved or rng.random() >= FOLLOW_SHARE:
+                continue
+            earlier = [e for e in docs[max(0, i - 12):i] if e.article_id != SEED_ID
+                       and timedelta(days=1) <= entry.published_at - e.published_at <= timedelta(days=90)]
+            if earlier:
+                entry.follows = rng.choice(earlier).article_id
 
     def _add(self, entry: Entry) -> None:
         self._entries[entry.article_id] = entry
@@ -121,7 +138,10 @@ class Catalog:
             return items[start:start + PAGE_SIZE] if page >= 1 else [], pages
 
     def article(self, entry: Entry) -> Article:
-        return generate(self.seed, entry.article_id, entry.channel, entry.kind, entry.published_at, entry.revision)
+        followed = self._entries.get(entry.follows) if entry.follows else None
+        follows = (followed.article_id, followed.channel, followed.published_at) if followed else None
+        return generate(self.seed, entry.article_id, entry.channel, entry.kind, entry.published_at, entry.revision,
+                        follows)
 
     def related(self, entry: Entry) -> list[RelatedLink]:
         """The "Latest new" box: what was newest when the article came out.

@@ -12,7 +12,7 @@ import random
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-from portal_replica import templates
+from portal_replica import tasks, templates
 from portal_replica.articles import Article, Block, Directive
 from portal_replica.citations import (
     Reference,
@@ -56,8 +56,13 @@ def _sentence_case(text: str) -> str:
 
 
 @lru_cache(maxsize=4096)
-def generate(seed: int, article_id: int, channel: int, kind: str, published_at: datetime, revision: int = 0) -> Article:
-    """The article `article_id` as it reads at `revision` (0 = as first published)."""
+def generate(seed: int, article_id: int, channel: int, kind: str, published_at: datetime, revision: int = 0,
+             follows: tuple[int, int, datetime] | None = None) -> Article:
+    """The article `article_id` as it reads at `revision` (0 = as first published).
+
+    `follows` (id, channel, published_at) is an earlier document of the portal this one
+    implements: the text cites it by number and date first.
+    """
     if article_id == SEED_ID:
         if revision == 0:
             return seed_article()
@@ -66,7 +71,8 @@ def generate(seed: int, article_id: int, channel: int, kind: str, published_at: 
         rng = random.Random(f"{seed}:article:{article_id}")
         anchor = ANCHOR_BY_ID.get(article_id)
         if anchor is not None or kind == "doc":
-            article = _document_article(rng, article_id, channel, published_at, anchor)
+            followed = _followed_reference(seed, *follows) if follows and anchor is None else None
+            article = _document_article(rng, article_id, channel, published_at, anchor, followed)
         else:
             article = _news_article(rng, article_id, channel, published_at)
         # Old pages come from the SharePoint era's encodings and editors.
@@ -131,18 +137,38 @@ def _topic(rng: random.Random) -> tuple[str, str, str]:
     return area, f"{verb} {obj}", f"{templates.VERBS[verb]} {obj}"
 
 
-def _document_article(rng, article_id, channel, published_at, anchor) -> Article:
+def _issue(rng: random.Random, published_at: datetime, anchor: Anchor | None) -> tuple[date, tuple[str, str, str, str]]:
+    """The first draws of a document article: its issue date and (type, raw number, issuer, type word)."""
     issued = published_at.date() - timedelta(days=rng.choice([0, 0, 1, 1, 2, 3, 5]))
-    doc_type, raw, issuer, word = _pick_document(rng, issued, anchor)
+    return issued, _pick_document(rng, issued, anchor)
+
+
+def _followed_reference(seed: int, article_id: int, channel: int, published_at: datetime) -> tuple[Reference, str]:
+    """How a later letter cites document article `article_id` ("Decision No. 45 / QD-UBND dated 3/3/2021 of the ..."),
+    drawn exactly as that article draws its own number and date."""
+    rng = random.Random(f"{seed}:article:{article_id}")
+    issued, (doc_type, raw, issuer, _) = _issue(rng, published_at, ANCHOR_BY_ID.get(article_id))
+    style = random.Random(f"{seed}:cite:{article_id}")
+    word = templates.TYPE_WORDS[doc_type][0]
+    mention = f"{word} No. {raw} dated {numeric_date(issued, style)} of the {issuer}"
+    return Reference(doc_type, mention, canonical_number(raw), issued), str(article_id)
+
+
+def _document_article(rng, article_id, channel, published_at, anchor, followed=None) -> Article:
+    issued, (doc_type, raw, issuer, word) = _issue(rng, published_at, anchor)
     area, title_phrase, subject = _topic(rng)
     cites = _Citations(rng, issued, canonical_number(raw))
+    if followed is not None and followed[0].number != cites.own_number:
+        cites.add(followed[0])  # cited first: the announcement opens with it
+    else:
+        followed = None
     if anchor is not None:
         title, subject = anchor.title, anchor.subject
         if anchor.title_reference:
             ref_type, mention, number, on = anchor.title_reference
             cites.add(Reference(ref_type, mention, number, date.fromisoformat(on) if on else None))
     else:
-        title = _document_title(rng, title_phrase, subject, word, raw, doc_type, cites)
+        title = _document_title(rng, title_phrase, subject, word, raw, doc_type, cites, cite=followed is None)
     doc_mention = f"{word} No. {raw}"
     issuer_text = rng.choice(templates.ISSUERS[issuer])
     short = templates.ISSUER_SHORT[issuer]
@@ -175,14 +201,19 @@ def _document_article(rng, article_id, channel, published_at, anchor) -> Article
         blocks.append(Block("p", text=_sentence_case(sentence)))
         issued_on = issued if dated else None
     has_directives = anchor is not None or doc_type not in ("Report", "Notice") or rng.random() < 0.3
+    ctx = tasks.Context(issued, issued_on, published_at.date())
+    addressees: list[str] = []
     if has_directives:
-        request = rng.choice(templates.REQUEST_SENTENCES).format(
-            aim=rng.choice(templates.AIMS), aim_plain=rng.choice(templates.AIMS),
-            issuer_short=short, addressees=rng.choice(templates.ADDRESSEES), doc_word=word,
+        request_pattern = rng.choice(templates.REQUEST_SENTENCES)
+        aim, aim_plain = rng.choice(templates.AIMS), rng.choice(templates.AIMS)
+        who = rng.randrange(len(templates.ADDRESSEES))
+        request = request_pattern.format(
+            aim=aim, aim_plain=aim_plain, issuer_short=short, addressees=templates.ADDRESSEES[who], doc_word=word,
         )
+        addressees = tasks.ADDRESSEE_TRUTH[who]
         blocks.append(Block("p", text=_sentence_case(request)))
         style = _weighted(rng, STYLE_WEIGHTS)
-        directives = tuple(_directives(rng, area, style, cites))
+        directives = tuple(_directives(rng, area, style, cites, ctx, addressees, word))
         blocks.append(Block("directives", style=style, directives=directives))
     else:
         blocks.append(Block("p", text=rng.choice(templates.NEWS_MIDDLES)))
@@ -200,11 +231,16 @@ def _document_article(rng, article_id, channel, published_at, anchor) -> Article
         "issued_on": issued_on.isoformat() if issued_on else None,
         "subject": subject,
     }
-    return Article(article_id, channel, published_at, title, blocks, document, cites.truth(), attachment)
+    references = cites.truth()
+    if followed is not None:
+        references[0]["cited_article_id"] = followed[1]  # the portal's own article announcing it
+    article = Article(article_id, channel, published_at, title, blocks, document, references, attachment)
+    article.extra.update(context=ctx, addressees=addressees)
+    return article
 
 
-def _document_title(rng, title_phrase, subject, word, raw, doc_type, cites: _Citations) -> str:
-    form = rng.random()
+def _document_title(rng, title_phrase, subject, word, raw, doc_type, cites: _Citations, cite: bool = True) -> str:
+    form = rng.random() * (1.0 if cite else 0.8)  # a follow-up cites its letter first, in the body
     if form < 0.5:
         return _sentence_case(f"to {title_phrase}")
     if form < 0.7:
@@ -217,27 +253,44 @@ def _document_title(rng, title_phrase, subject, word, raw, doc_type, cites: _Cit
     return f"The {word} to {verb} {mention} on {subject}"
 
 
-def _directives(rng: random.Random, area: str, style: str, cites: _Citations) -> list[Directive]:
+def _directives(rng: random.Random, area: str, style: str, cites: _Citations, ctx: tasks.Context,
+                addressees: list[str], doc_word: str) -> list[Directive]:
     pool = templates.DIRECTIVES[area] + templates.DIRECTIVES["common"]
     leads = rng.sample(pool, k=min(len(pool), rng.randint(2, 9)))
     result = []
     for lead in leads:
+        if rng.random() < 0.3:
+            # Named bodies, coordination, reporting and a deadline, as real letters assign work.
+            pieces = [tasks.task_piece(rng, ctx, doc_word)]
+            result.append(Directive(pieces[0].text, (), tasks.truth(pieces, addressees)))
+            continue
         if rng.random() < 0.2:
-            lead = f"{rng.choice(templates.DEPARTMENTS)} shall {lead[3].lower()}{lead[4:]}"
+            body = ctx.body(rng.choice(templates.DEPARTMENTS).removeprefix("The "))
+            pieces = [tasks.lead_piece(body, f"{lead[3].lower()}{lead[4:]}")]
+            pieces[0].roles += tasks.template_piece(lead, ctx).roles
+            pieces[0].dues += tasks.template_piece(lead, ctx).dues
+        else:
+            pieces = [tasks.template_piece(lead, ctx)]
         if rng.random() < 0.45:
             tail = rng.choice(templates.DIRECTIVE_TAILS)
             if "{ref}" in tail:
                 ref = cites.again() if cites.cited and rng.random() < 0.15 else cites.new()
                 tail = tail.format(ref=ref)
-            lead += tail
-        text = lead + "."
+            pieces.append(tasks.template_piece(tail, ctx))
+        pieces.append(tasks.Piece("."))
         if rng.random() < 0.35:
-            text += " " + rng.choice(templates.SECOND_SENTENCES)
+            second = rng.choice(templates.SECOND_SENTENCES)
+            piece = tasks.template_piece(second, ctx)
+            piece.text = " " + second
+            pieces.append(piece)
+        text = "".join(p.text for p in pieces)
         subs: tuple[str, ...] = ()
         if style == "numbered" and rng.random() < 0.4:
-            subs = tuple(_sentence_case(s) + ";" for s in rng.sample(templates.SUB_ITEMS, k=rng.randint(2, 3)))
+            chosen = rng.sample(templates.SUB_ITEMS, k=rng.randint(2, 3))
+            subs = tuple(_sentence_case(s) + ";" for s in chosen)
+            pieces += [tasks.template_piece(s, ctx) for s in chosen]
             text = text[:-1] + ":" if text.endswith(".") else text
-        result.append(Directive(text, subs))
+        result.append(Directive(text, subs, tasks.truth(pieces, addressees)))
     return result
 
 
@@ -273,7 +326,10 @@ def _edit(rng: random.Random, article: Article, rev: int) -> None:
     article.revision = rev
     for i, block in enumerate(article.blocks):
         if block.kind == "directives":
-            extra = Directive(rng.choice(templates.DIRECTIVES["common"]) + f" (supplemented, revision {rev}).")
+            text = rng.choice(templates.DIRECTIVES["common"]) + f" (supplemented, revision {rev})."
+            ctx = article.extra.get("context")
+            piece = tasks.template_piece(text, ctx) if ctx else tasks.Piece(text)
+            extra = Directive(text, (), tasks.truth([piece], article.extra.get("addressees") or []))
             article.blocks[i] = Block("directives", style=block.style, directives=(*block.directives, extra))
             return
     article.blocks.append(Block("p", text=f"(Updated, revision {rev}) " + rng.choice(templates.NEWS_MIDDLES)))

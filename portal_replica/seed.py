@@ -116,7 +116,14 @@ def seed_article() -> Article:
     body_end = chunks.index("Latest new")
     body = chunks[2:body_end]
     paragraphs = [Block("p", text=c) for c in body if not c.startswith("- ")]
-    directives = tuple(Directive(c[2:]) for c in body if c.startswith("- "))
+    # Every item applies to the letter's addressees; item 3 says "regularly" (read from the letter).
+    addressees = ["Heads of provincial departments, agencies and branches",
+                  "Chairmen of the People's Committees of districts, towns and city"]
+    directives = tuple(
+        Directive(c[2:], (), {"assignees": [{"agency": a, "role": "addressee"} for a in addressees], "due_on": None,
+                              "due_text": "regularly" if i == 3 else None})
+        for i, c in enumerate((c for c in body if c.startswith("- ")), start=1)
+    )
     related = []
     anchor_ids = iter(a.article_id for a in ANCHORS)
     anchor_channels = {a.article_id: a.channel for a in ANCHORS}

@@ -31,6 +31,8 @@ def record(article: Article, entry: Entry, url: str, layout: str, related_ids: l
         "directive_count": len(directives),
         # Whitespace collapsed (the seed letter has no-break spaces), as parsers give it.
         "directives": [" ".join(d.text.split())[:DIRECTIVE_PREFIX] for d in directives],
+        # Each directive as a task (CONTRACT section 1, added 2026-12): assignees, due_on, due_text.
+        "tasks": [d.task for d in directives],
         "references": [dict(r) for r in article.references],
         # The "Latest new" box's article ids, in order (CONTRACT `related`).
         "related_ids": [str(i) for i in related_ids],

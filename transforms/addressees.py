@@ -27,8 +27,19 @@ _CLAUSE_START = re.compile(r"^|,\s+(?=(?:the\s+|[A-Z]))")
 _PURPOSE = re.compile(r"^(?:in\s+order|to\s|in\s|on\s|for\s|accordingly|therefore|thus|moreover|the\s+\w+\s+clearly\s+states)", re.I)
 
 
+def _first_active(text: str) -> re.Match[str] | None:
+    """The first request whose object is a body: "tasks assigned for the year, the PPC requests X to"
+    must not stop at "assigned for the year"."""
+    pos = 0
+    while True:
+        match = _ASKS.search(text, pos)
+        if match is None or not _NOT_WHO.match(match.group("who").strip()):
+            return match
+        pos = match.start() + 1
+
+
 def addressees(text: str) -> list[str]:
-    active = _ASKS.search(text)
+    active = _first_active(text)
     passive = _ASKED.search(text)
     if passive and (active is None or passive.start() < active.start()):
         breaks = list(_SENTENCE_BREAK.finditer(text, max(0, passive.start() - 500), passive.start()))

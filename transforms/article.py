@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from . import addressees as addressees_mod
-from . import citations
+from . import citations, tasks
 from . import directives as directives_mod
 from . import document as document_mod
 from .blocks import body_lines
@@ -79,7 +79,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         body_after = analysed[doc.mention.number.end :]
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
-        record["directives"] = directives_mod.directives(lines)
+        record["directives"] = tasks.with_tasks(
+            directives_mod.directives(lines), record["addressees"], record["document"]["issued_on"], record["published_on"]
+        )
     for mention in mentions:
         if mention.history and mention.issued_on is None:
             mention.issued_on = document_mod.announcement_date(analysed, mention)

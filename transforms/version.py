@@ -8,6 +8,7 @@
        dates, header dates and subjects on later lines, title-named documents, article
        sections, recipients and addressee lists, site-name titles, month-first stamps,
        a passive announcement with "storm No. 5" inside its clause (letter 2694).
+1.3.0  directives as tasks: each directive's assignees, due_on, due_text (agency registry).
 """
 
-PARSER_VERSION = "1.2.0"
+PARSER_VERSION = "1.3.0"

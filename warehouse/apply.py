@@ -24,6 +24,7 @@ from transforms.dates import parse_instant
 from transforms.records import ArticleRecord, DocumentRecord
 from warehouse.db import assert_unique, rows, stage
 from warehouse.parsing import Fetch, ParsedArticle, ParsedListing, ParseFailure, Parser, parse_fetch
+from warehouse.tasks import assignee_rows, link_citations, sync_agencies, write_assignees
 
 ARTICLE_COLUMNS = [
     ("article_id", "VARCHAR"),
@@ -56,7 +57,8 @@ VERSION_COLUMNS = [
     ("parser_version", "VARCHAR"),
     ("record", "VARCHAR"),
 ]
-DIRECTIVE_COLUMNS = [("article_id", "VARCHAR"), ("ordinal", "INTEGER"), ("text", "VARCHAR")]
+DIRECTIVE_COLUMNS = [("article_id", "VARCHAR"), ("ordinal", "INTEGER"), ("text", "VARCHAR"),
+                     ("due_on", "DATE"), ("due_text", "VARCHAR")]
 CITATION_COLUMNS = [
     ("article_id", "VARCHAR"),
     ("ordinal", "INTEGER"),
@@ -144,6 +146,7 @@ def write_outcomes(con: duckdb.DuckDBPyConnection, out: Outcomes, parser_version
     counts.quarantined_ids = {f.fetch.article_id for f in out.failures
                               if f.fetch.kind == "article" and f.fetch.article_id} - parsed
     counts.withdrawn = mark_withdrawn(con, out.gone)
+    link_citations(con)  # after every write: a cited letter may arrive after the citing one
     return counts
 
 
@@ -215,7 +218,7 @@ def child_rows(parsed: ParsedArticle) -> tuple[list[tuple], list[tuple]]:
     """Directives and citations; ordinals are positions so keys never collide."""
     rec = parsed.record
     directives = [
-        (parsed.article_id, i, str(d.get("text") or ""))
+        (parsed.article_id, i, str(d.get("text") or ""), _date(d.get("due_on")), d.get("due_text"))
         for i, d in enumerate(rec.get("directives") or [], start=1)
     ]
     refs = [r for r in rec.get("references") or [] if r.get("number")]
@@ -234,6 +237,7 @@ def write_articles(con, parsed: list[ParsedArticle], parser_version: str) -> App
     states = _current_states(con, list(by_id)) if by_id else {}
 
     article_rows, version_rows, directive_rows, citation_rows, touch_rows = [], [], [], [], []
+    assignee_list, unknown_agencies = [], {}
     for article_id, fetches in by_id.items():
         fetches.sort(key=lambda p: (p.fetch.fetched_at, p.fetch.raw_sha256))
         state = states.get(article_id)
@@ -260,6 +264,9 @@ def write_articles(con, parsed: list[ParsedArticle], parser_version: str) -> App
             d, c = child_rows(newest_content)
             directive_rows += d
             citation_rows += c
+            a, unknown = assignee_rows(article_id, newest_content.record.get("directives") or [])
+            assignee_list += a
+            unknown_agencies.update(unknown)
             counts.article_ids.add(article_id)
             if existed:
                 counts.changed_articles += 1
@@ -272,6 +279,8 @@ def write_articles(con, parsed: list[ParsedArticle], parser_version: str) -> App
 
     if article_rows:
         _upsert_articles(con, article_rows, version_rows, directive_rows, citation_rows)
+        write_assignees(con, assignee_list)
+        sync_agencies(con, unknown_agencies)
     if touch_rows:
         stage(con, "s_touch", [("article_id", "VARCHAR"), ("url", "VARCHAR"), ("last_seen_at", "TIMESTAMPTZ")], touch_rows)
         assert_unique(con, "s_touch", ["article_id"])

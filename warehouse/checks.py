@@ -19,6 +19,8 @@ KEYS = {
     "article_versions": ["article_id", "version"],
     "directives": ["article_id", "ordinal"],
     "citations": ["article_id", "ordinal"],
+    "directive_assignees": ["article_id", "ordinal", "agency_id"],
+    "agencies": ["agency_id"],
     "listings": ["article_id"],
     "raw_pages": ["url", "content_sha256"],
     "quarantine": ["url"],
@@ -61,13 +63,15 @@ def run_checks(
     max_missing_share: float | None = None,
     max_days_without_new: float | None = None,
     max_suspect_share: float | None = None,
+    max_unknown_agency_share: float | None = None,
     now: datetime | None = None,
     raise_on_failure: bool = True,
 ) -> QualityReport:
     """Check the live warehouse; raise DataQualityError (with the numbers) when one fails.
     Thresholds: the keyword arguments, else `Settings.qc_*` (PORTAL_QC_* in the environment)."""
     given = {"max_quarantine_share": max_quarantine_share, "max_missing_share": max_missing_share,
-             "max_days_without_new": max_days_without_new, "max_suspect_share": max_suspect_share}
+             "max_days_without_new": max_days_without_new, "max_suspect_share": max_suspect_share,
+             "max_unknown_agency_share": max_unknown_agency_share}
     limits = {name: float(value if value is not None else getattr(settings, f"qc_{name}"))
               for name, value in given.items()}
     now = now or datetime.now(UTC)
@@ -79,6 +83,7 @@ def run_checks(
             missing_number_or_date(con, limits["max_missing_share"]),
             days_without_new(con, limits["max_days_without_new"], now),
             suspect_articles(con, limits["max_suspect_share"]),
+            unknown_agencies(con, limits["max_unknown_agency_share"]),
         ])
     finally:
         con.close()
@@ -198,3 +203,35 @@ def suspect_articles(con, threshold: float) -> CheckResult:
         parts.append(f"run {last[0][0]}: {len(in_run)} suspect" + (f": {named}{more}" if in_run else ""))
     parts.append("see v_suspect_articles")
     return CheckResult("suspect_articles", not bad, round(share, 4), threshold, "; ".join(parts))
+
+
+def unknown_agencies(con, threshold: float) -> CheckResult:
+    """Bodies assigned tasks that the agency registry does not know (kind 'other'), counted.
+
+    They are kept verbatim, so nothing is lost; the count tells what the registry
+    (transforms/data/agencies.json) should learn next.
+    """
+    have = rows(con, "SELECT count(*) FROM duckdb_tables() WHERE table_name = 'directive_assignees'"
+                     " AND database_name = current_database()")[0][0]
+    if not have:
+        return CheckResult("unknown_agencies", True, None, threshold, "no task tables yet")
+    total, unknown, bodies = rows(
+        con,
+        "SELECT count(*), count(*) FILTER (WHERE g.kind = 'other'),"
+        " count(DISTINCT t.agency_id) FILTER (WHERE g.kind = 'other')"
+        " FROM directive_assignees t LEFT JOIN agencies g USING (agency_id)",
+    )[0]
+    if not total:
+        return CheckResult("unknown_agencies", True, 0, threshold, "no task assignments yet")
+    share = unknown / total
+    bad = share > threshold
+    examples = [r[0] for r in rows(
+        con,
+        "SELECT g.name FROM directive_assignees t JOIN agencies g USING (agency_id) WHERE g.kind = 'other'"
+        " GROUP BY g.name ORDER BY count(*) DESC, g.name LIMIT 3",
+    )]
+    return CheckResult(
+        "unknown_agencies", not bad, share, threshold,
+        f"{unknown} of {total} assignments name {bodies} bodies not in the agency registry ({share:.1%}"
+        + (f" > {threshold:.0%}" if bad else "") + ")" + (f", e.g. {', '.join(examples)}" if examples else ""),
+    )

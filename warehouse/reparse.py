@@ -114,7 +114,7 @@ def _rebuild_articles(con: duckdb.DuckDBPyConnection, ids: list[str], parser: Pa
     with transaction(con):
         before = dict(rows(con, "SELECT article_id, content_sha256 FROM articles"
                                 " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]))
-        for table in ("articles", "article_versions", "directives", "citations"):
+        for table in ("articles", "article_versions", "directives", "citations", "directive_assignees"):
             con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
         con.execute("DELETE FROM quarantine WHERE kind = 'article' AND article_id IN (SELECT unnest(?::VARCHAR[]))",
                     [ids])

@@ -34,6 +34,10 @@ FIELDS = (
     "directive_count",
     "directives",
     "references",
+    # directives as tasks (CONTRACT section 1, added 2026-12): per page, every directive's value
+    "assignees",
+    "due_on",
+    "due_text",
 )
 
 
@@ -75,6 +79,9 @@ def observed(record: dict) -> dict:
         "directive_count": len(record.get("directives") or []),
         "directives": [" ".join(d["text"][:60].split()) for d in record.get("directives") or []],
         "references": [{k: r.get(k) for k in ("number", "type", "issued_on")} for r in record.get("references") or []],
+        "assignees": [d.get("assignees") for d in record.get("directives") or []],
+        "due_on": [d.get("due_on") for d in record.get("directives") or []],
+        "due_text": [d.get("due_text") for d in record.get("directives") or []],
     }
 
 
@@ -94,6 +101,9 @@ def expected(truth: dict) -> dict:
         # whitespace compared modulo nbsp/runs: the parser normalises it by design
         "directives": [" ".join(d[:60].split()) for d in truth.get("directives") or []],
         "references": [{k: r.get(k) for k in ("number", "type", "issued_on")} for r in truth.get("references") or []],
+        "assignees": [t["assignees"] for t in truth.get("tasks") or []],
+        "due_on": [t["due_on"] for t in truth.get("tasks") or []],
+        "due_text": [t["due_text"] for t in truth.get("tasks") or []],
     }
 
 

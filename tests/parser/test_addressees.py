@@ -20,6 +20,11 @@ from transforms.addressees import addressees
             ["Heads of provincial departments, agencies and branches", "Chairmen of the People's Committees of districts"],
         ),
         ("The Plan requests agencies and units to:", ["agencies and units"]),
+        (
+            "Accordingly, in order to complete the targets and tasks assigned for the year, the Provincial People's "
+            "Committee requests the Department of Health and relevant agencies to well perform the following contents:",
+            ["Department of Health and relevant agencies"],
+        ),
         ("A meeting was held.", []),
         ("It requests that all units report.", []),
     ],

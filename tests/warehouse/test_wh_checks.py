@@ -20,7 +20,7 @@ def test_healthy_load_passes(settings, parser):
     report = run_checks(settings, now=SOON)
     assert report.ok, report.summary()
     assert {c.name for c in report.checks} == {"duplicate_keys", "quarantine_share", "missing_number_or_date",
-                                               "days_without_new", "suspect_articles"}
+                                               "days_without_new", "suspect_articles", "unknown_agencies"}
 
 
 def test_quarantine_share_over_threshold_fails_with_numbers(settings, parser):

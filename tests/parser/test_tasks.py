@@ -1,0 +1,133 @@
+"""Directives as tasks: the agency registry, assignee roles and deadlines (CONTRACT section 1, added 2026-12)."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from transforms import agencies
+from transforms.assignees import assignees
+from transforms.deadlines import due
+
+DCC = "Chairmen of the People's Committees of districts, towns and city"
+
+
+def test_registry_is_well_formed() -> None:
+    kinds = {"department", "sector", "district", "commune", "central", "party", "group", "other"}
+    levels = {"central", "province", "district", "commune"}
+    ids = [a.id for a in agencies.REGISTRY]
+    names = [a.name for a in agencies.REGISTRY]
+    assert len(ids) == len(set(ids)) and len(names) == len(set(names))
+    for a in agencies.REGISTRY:
+        assert a.kind in kinds - {"other"} and a.level in levels, a.id
+        if a.merged_into:
+            assert a.merged_into in agencies.BY_NAME and a.in_use_until, a.id
+    # each alias names one body only
+    seen: dict[str, str] = {}
+    for a in agencies.REGISTRY:
+        for alias in (a.name, *a.aliases):
+            key = agencies._key(alias)
+            assert seen.setdefault(key, a.name) == a.name, f"{alias!r} names {seen[key]} and {a.name}"
+
+
+@pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        ("DOH", ["Department of Health"]),
+        ("the health sector", ["Department of Health"]),
+        ("Sở Y tế", ["Department of Health"]),
+        ("So Y te", ["Department of Health"]),
+        ("the Director of the Department of Health", ["Department of Health"]),
+        ("the Chairman of the Provincial People's Committee", ["Chairman of the Provincial People's Committee"]),
+        ("Directors of the Departments of Finance and of Natural Resources and Environment",
+         ["Department of Finance", "Department of Natural Resources and Environment"]),
+        ("the Heads of provincial departments, agencies and branches; Chairmen of the People's Committees of districts, towns and city",
+         ["Heads of provincial departments, agencies and branches", DCC]),
+        ("the Provincial Steering Committee", ["Provincial Steering Committee"]),  # unknown: verbatim
+        ("the doh", []),  # abbreviations keep their case
+        ("most people", []),
+    ],
+)
+def test_resolve(phrase, names) -> None:
+    assert agencies.resolve(phrase) == names
+
+
+def test_merged_names_keep_their_dates() -> None:
+    old = agencies.lookup("Department of Planning and Investment")
+    assert old.in_use_until == "2025-02-28" and old.merged_into == "Department of Finance"
+    assert agencies.lookup("Department of Agriculture and Environment").in_use_from == "2025-03-01"
+
+
+def _roles(text, addressees=()):
+    return [(a["agency"], a["role"]) for a in assignees(text, list(addressees))]
+
+
+def test_lead_coordinate_report_to() -> None:
+    text = ("The Department of Health shall preside over and coordinate with the Department of Finance to review "
+            "and report to the Provincial People's Committee before October 30, 2020.")
+    assert _roles(text) == [("Department of Health", "lead"), ("Department of Finance", "coordinate"),
+                            ("Provincial People's Committee", "report_to")]
+
+
+@pytest.mark.parametrize(
+    ("text", "roles"),
+    [
+        ("Assign the Provincial Police to preside over the inspection.", [("Provincial Police", "lead")]),
+        ("The Department of Finance to advise on the budget.", [("Department of Finance", "lead")]),
+        ("The Department of Health is assigned to guide the localities.", [("Department of Health", "lead")]),
+        ("To inspect markets in coordination with the Provincial Police.", [(DCC, "addressee"), ("Provincial Police", "coordinate")]),
+        ("To report the results to the Provincial People's Committee (via the Department of Home Affairs).",
+         [(DCC, "addressee"), ("Provincial People's Committee", "report_to"), ("Department of Home Affairs", "report_to")]),
+        # a body named without a cue is no assignee
+        ("To vaccinate under the guidance of the Ministry of Health.", [(DCC, "addressee")]),
+        ("The Provincial Police directs the forces to patrol.", [("Provincial Police", "lead")]),
+        ("The Provincial People's Committee assigns the Department of Home Affairs to preside over the review.",
+         [("Department of Home Affairs", "lead")]),
+        ("The DONRE, the DOIT and the Provincial Police shall inspect.",
+         [("Department of Natural Resources and Environment", "lead"), ("Department of Industry and Trade", "lead"),
+          ("Provincial Police", "lead")]),
+        ("Based on the situation, the Department of Health shall inspect.", [("Department of Health", "lead")]),
+        ("Heads of departments, branches, sectors and Chairmen of district People's Committees shall review.",
+         [("Heads of provincial departments, agencies and branches", "lead"), (DCC, "lead")]),
+        ("To report difficulties according to Official Letter No. 5/UBND-KT of the Provincial People's Committee.",
+         [(DCC, "addressee")]),
+        ("The heads of agencies shall be held responsible before the Chairman of the Provincial People's Committee.",
+         [(DCC, "addressee")]),
+    ],
+)
+def test_roles(text, roles) -> None:
+    assert _roles(text, [DCC]) == roles
+
+
+@pytest.mark.parametrize(
+    ("text", "due_on", "due_text"),
+    [
+        ("report before October 30, 2020.", "2020-10-30", "before October 30, 2020"),
+        ("finish by 15/10/2020", "2020-10-15", "by 15/10/2020"),
+        ("no later than 30/9", "2020-09-30", "no later than 30/9"),
+        ("before December 15.", "2020-12-15", "before December 15"),
+        ("within 10 days from the date of signing", "2020-10-19", "within 10 days from the date of signing"),
+        ("within 10 working days from the date of signing", None, "within 10 working days from the date of signing"),
+        ("by the end of June 2021", "2021-06-30", "by the end of June 2021"),
+        ("report before the 20th of every month", None, "before the 20th of every month"),
+        ("report quarterly", None, "quarterly"),
+        ("within 24 hours", None, "within 24 hours"),
+        ("for people's daily life", None, None),
+        ("report before 4:00 p.m. on October 15, 2020", "2020-10-15", "before 4:00 p.m. on October 15, 2020"),
+        ("within 15 days after the signing date", "2020-10-24", "within 15 days after the signing date"),
+        ("report periodically every 6 months", None, "periodically every 6 months"),
+        ("inspect every Friday", None, "every Friday"),
+        ("until the end of 2020", "2020-12-31", "until the end of 2020"),
+        ("complete by October 2020", None, "by October 2020"),
+        ("before the rainy season", None, None),
+        ("Decision No. 22/2020/QD-UBND dated 12/8/2020", None, None),
+    ],
+)
+def test_deadlines(text, due_on, due_text) -> None:
+    got_on, got_text = due(text, date(2020, 10, 9), 2020)
+    assert (got_on.isoformat() if got_on else None, got_text) == (due_on, due_text)
+
+
+def test_no_year_without_a_document_date() -> None:
+    assert due("no later than 30/9", None, None) == (None, "no later than 30/9")

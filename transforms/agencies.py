@@ -1,0 +1,200 @@
+"""The agency registry (transforms/data/agencies.json) and name resolution against it.
+
+Reading the registry is the one file read in transforms/: it is package data,
+loaded once at import through importlib.resources, the same for every caller,
+so parsing stays a pure function of the page.
+
+`resolve(phrase)` finds every registry body a phrase names, in order (longest
+alias first at each place: "Chairman of the Provincial People's Committee"
+beats "Provincial People's Committee"); what is left that still looks like a
+body ("the Provincial Steering Committee") is kept verbatim, as kind `other`.
+Matching folds case and Vietnamese letters; abbreviations ("DOH") match with
+their case, as whole words.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+
+
+@dataclass(frozen=True)
+class Agency:
+    id: str
+    name: str
+    kind: str
+    level: str | None
+    vi: str | None = None
+    aliases: tuple[str, ...] = ()
+    abbreviations: tuple[str, ...] = ()
+    in_use_from: str | None = None
+    in_use_until: str | None = None
+    merged_into: str | None = None
+
+
+def _fold_char(ch: str) -> str:
+    if ch in "Đđ":
+        return "d"
+    if ch in "\u2018\u2019\u02bc":
+        return "'"
+    base = unicodedata.normalize("NFD", ch)[0]
+    return base.lower() if len(base.lower()) == 1 else ch
+
+
+# One character for one, so positions in the folded text are positions in the original.
+_FOLD = {code: _fold_char(chr(code)) for code in range(0x2100) if _fold_char(chr(code)) != chr(code)}
+
+
+def fold(text: str) -> str:
+    """Lower case, Vietnamese letters to ASCII, curly quotes straight: one character for one."""
+    return text.translate(_FOLD)
+
+
+@lru_cache(maxsize=8192)
+def _key(text: str) -> str:
+    return re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
+
+
+def _load() -> list[Agency]:
+    raw = json.loads(resources.files("transforms").joinpath("data/agencies.json").read_text(encoding="utf-8"))
+    return [
+        Agency(
+            id=a["id"], name=a["name"], kind=a["kind"], level=a.get("level"), vi=a.get("vi"),
+            aliases=tuple(a.get("aliases") or ()), abbreviations=tuple(a.get("abbreviations") or ()),
+            in_use_from=a.get("in_use_from"), in_use_until=a.get("in_use_until"), merged_into=a.get("merged_into"),
+        )
+        for a in raw["agencies"]
+    ]
+
+
+REGISTRY: tuple[Agency, ...] = tuple(_load())
+BY_NAME: dict[str, Agency] = {a.name: a for a in REGISTRY}
+_BY_KEY: dict[str, Agency] = {}
+for _agency in REGISTRY:
+    for _alias in (_agency.name, *(_agency.aliases), *((_agency.vi,) if _agency.vi else ())):
+        _BY_KEY.setdefault(_key(_alias), _agency)
+_BY_ABBREVIATION: dict[str, Agency] = {ab: a for a in REGISTRY for ab in a.abbreviations}
+
+
+def _alternation(keys) -> str:
+    return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
+
+
+_NAMES = re.compile(r"(?<![\w])(?:" + _alternation(_BY_KEY) + r")(?![\w])")
+_ABBREVIATIONS = re.compile(r"(?<![\w-])(?:" + _alternation(_BY_ABBREVIATION) + r")(?![\w-])")
+
+# A leftover that still names a body: a capitalised phrase holding one of these nouns.
+_BODY_NOUN = re.compile(
+    r"\b(?:Committees?|Departments?|Sub-Departments?|Council|Board|Office|Ministry|Ministries|Agency|Agencies|Cent(?:er|re)s?|"
+    r"Police|Command|Union|Association|Bank|Inspectorate|Station|Company|Corporation|Fund|Authority|Branch|Front|"
+    r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering)\b"
+)
+_HEAD_WORDS = re.compile(r"\b(?:Heads?|Directors?|Chairm[ae]n|Chairpersons?|Leaders?|Leadership|of|the)\b|[\s,;]", re.I)
+_LEFTOVER_SPLIT = re.compile(r"\s*(?:[;,]|\band\b|\bor\b|\bas\s+well\s+as\b)\s*")
+_ARTICLE = re.compile(r"^(?:the|all|other|each|its|their|and|of)\s+", re.I)
+
+
+@dataclass(frozen=True)
+class Found:
+    start: int
+    end: int
+    name: str  # canonical name, or the verbatim phrase of an unknown body
+
+
+def find(phrase: str) -> list[Found]:
+    """Registry bodies named in `phrase`, in order; overlapping matches keep the earliest, longest."""
+    return list(_find(phrase))
+
+
+@lru_cache(maxsize=4096)
+def _find(phrase: str) -> tuple[Found, ...]:
+    folded = fold(phrase)
+    hits = [Found(m.start(), m.end(), _BY_KEY[_key(m.group(0))].name) for m in _NAMES.finditer(folded)]
+    for m in _ABBREVIATIONS.finditer(phrase):
+        if not any(h.start < m.end() and m.start() < h.end for h in hits):
+            hits.append(Found(m.start(), m.end(), _BY_ABBREVIATION[m.group(0)].name))
+    hits.sort(key=lambda h: h.start)
+    return tuple(hits)
+
+
+_PLURAL = re.compile(r"\b(?:the\s+)?(?P<head>Departments|Ministries)\s+of\s+(?P<list>[^;.:()]+)")
+
+
+def _plural(phrase: str) -> tuple[str, list[tuple[int, str]]]:
+    """ "the Departments of Finance and of Natural Resources and Environment": one body per name.
+
+    Returns the phrase with those spans blanked (same length) and the bodies found there.
+    """
+    pieces: list[tuple[int, str]] = []
+    for match in list(_PLURAL.finditer(phrase)):
+        head = "Department of " if match.group("head") == "Departments" else "Ministry of "
+        names, end = [], match.start()
+        pos = match.start("list")
+        for part in re.split(r"(,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+of\s+)", match.group("list")):
+            if re.fullmatch(r",\s*(?:and\s+)?(?:of\s+)?|\s+and\s+of\s+", part):
+                pos += len(part)
+                continue
+            agency = lookup(head + part.strip())
+            found = [agency] if agency else [lookup(head + p.strip()) for p in re.split(r"\s+and\s+", part)]
+            if not found or None in found:
+                break
+            names += [a.name for a in found]
+            pos += len(part)
+            end = pos
+        if names:
+            pieces += [(match.start(), n) for n in names]
+            phrase = phrase[: match.start()] + " " * (end - match.start()) + phrase[end:]
+    return phrase, pieces
+
+
+def resolve(phrase: str) -> list[str]:
+    """Canonical names of the bodies a phrase names, each once, in order; unknown bodies verbatim."""
+    return list(_resolve(phrase))
+
+
+@lru_cache(maxsize=4096)  # addressees are resolved once per directive: the same phrases again and again
+def _resolve(phrase: str) -> tuple[str, ...]:
+    phrase, pieces = _plural(phrase)
+    found = find(phrase)
+    pieces += [(f.start, f.name) for f in found]
+    cursor = 0
+    for f in [*found, Found(len(phrase), len(phrase), "")]:
+        gap = phrase[cursor:f.start]
+        offset = cursor
+        for piece in _LEFTOVER_SPLIT.split(gap):
+            name = unknown_body(piece)
+            if name:
+                pieces.append((offset + gap.find(piece), name))
+        cursor = f.end
+    pieces.sort(key=lambda p: p[0])
+    names: list[str] = []
+    for _, name in pieces:
+        if name not in names:
+            names.append(name)
+    return tuple(names)
+
+
+def unknown_body(piece: str) -> str | None:
+    """A phrase the registry does not know that still names a body, cleaned; else None."""
+    text = piece.strip(" .,:;()\"'")
+    text = re.sub(r"\s+(?:of|to|for|with|in|on|at|by)$", "", text)
+    while True:
+        stripped = _ARTICLE.sub("", text)
+        if stripped == text:
+            break
+        text = stripped
+    words = text.split()
+    if not (1 <= len(words) <= 12) or not text[:1].isupper() or not _BODY_NOUN.search(text):
+        return None
+    if not _HEAD_WORDS.sub("", text).strip():  # "Directors of" before a body found elsewhere
+        return None
+    return text
+
+
+def lookup(name: str) -> Agency | None:
+    """The registry entry of a canonical name or any alias (None for an unknown body)."""
+    return BY_NAME.get(name) or _BY_KEY.get(_key(name))

@@ -1,0 +1,136 @@
+"""Who a directive tells to act, from the item's own words.
+
+Roles (CONTRACT section 1):
+- lead: "X shall ...", "X is assigned to / is responsible for / presides over",
+  "X to: a) ..." (the item opens with the body), "assign / request / direct X to";
+- coordinate: "coordinate(s) with Y", "in coordination / collaboration with Y";
+- report_to: "report (...) to Y", "submit (...) to Y", "(via Y)" after a report.
+A body named with no such cue ("under the guidance of the Ministry of Health")
+is not an assignee. An item with no lead applies to the document's addressees,
+each with role `addressee`, before its other bodies. Each body once, the
+first role it gets kept (lead before coordinate before report_to).
+Names are canonical through the registry (agencies.py); unknown bodies verbatim.
+"""
+
+from __future__ import annotations
+
+import re
+
+from . import agencies
+
+LEAD, COORDINATE, REPORT_TO, ADDRESSEE = "lead", "coordinate", "report_to", "addressee"
+_RANK = {LEAD: 0, COORDINATE: 1, REPORT_TO: 2, ADDRESSEE: 0}
+
+# Where a subject may start: the item start, a sentence start, after ";" or ":".
+_CLAUSE = re.compile(r"(?:^|(?<=[.;:!?])\s+|\n)")
+_SUBJECT_VERB = re.compile(
+    r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
+    r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge)\b|"
+    r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
+    # "The Provincial Police directs the forces to ...": a body doing in the present tense
+    r"(?:directs|instructs|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
+    r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
+)
+_ASK_VERB = re.compile(
+    r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
+    r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300}?)\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))"
+)
+_COORDINATE = re.compile(
+    r"\b(?i:coordinat(?:e|es|ing)|in\s+(?:close\s+)?(?:coordination|collaboration|cooperation)|cooperat(?:e|es|ing)|collaborat(?:e|es|ing))"
+    r"(?:\s+(?:closely|well|effectively))?\s+with\s+(?P<who>[^.;:!?\n()]{3,300})"
+)
+_REPORT = re.compile(
+    r"\b(?i:report(?:s|ing|ed)?|submit(?:s|ting|ted)?|send(?:s|ing)?\s+(?:a\s+)?reports?|propos(?:e|es|ing))\b"
+    r"(?P<what>[^.;:!?\n]{0,100}?)(?<!according)(?<!pursuant)(?<!due)(?<!addition)(?<!related)(?<!regard)(?<!thanks)"
+    r"\s+to\s+(?!(?:the\s+)?(?:Official|Decision|Directive|Plan|Resolution|Decree|Circular|Law|Notice|Report|Conclusion|Dispatch)\b)"
+    r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
+)
+_VIA = re.compile(r"\(\s*(?:via|through)\s+(?P<who>[^)]{3,200})\)")
+# Where a governed phrase ends: a verb, a purpose, a time, a citation.
+_PHRASE_END = re.compile(
+    r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at|before|by|within|no\s+later|not\s+later|"
+    r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
+    r"(?:shall|should|must|will|is|are|was|were)\b|(?:quarterly|monthly|weekly|annually|regularly|periodically|daily)\b|"
+    r"(?!and\b|or\b|of\b)[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
+    r"|\s*\(|,\s+(?=(?:to|in|for|ensuring|contributing|so|which|and\s+(?:to|report|propose|submit)))"
+)
+
+
+# A clause that opens with these is not "X shall": an imperative, a preposition, a purpose.
+_NOT_SUBJECT = re.compile(
+    r"(?:Assign|Request|Direct|Ask|Task|Report|Submit|Send|Coordinate|Propose|Advise|Continue|Urge|In|With|Under|According|"
+    r"Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It)\b"
+)
+
+
+def _phrase(text: str) -> str:
+    """The body phrase at the head of text (up to its first verb, purpose or time); registry names are never cut."""
+    bare = text
+    for hit in agencies.find(text):
+        bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
+    match = _PHRASE_END.search(bare)
+    return text[: match.start()] if match else text
+
+
+def _lead_subjects(text: str) -> list[tuple[int, str]]:
+    found = []
+    for clause in _CLAUSE.finditer(text):
+        start = clause.end()
+        rest = text[start : start + 320]
+        if not rest or not (rest[0].isupper() or rest.startswith(("the ", "all "))) or re.match(r"To\b", rest):
+            continue
+        verb = _SUBJECT_VERB.search(rest)
+        if verb is None:
+            continue
+        subject = rest[: verb.start()]
+        if _NOT_SUBJECT.match(subject) and "," in subject:
+            # "Based on the situation, the Department of Health shall": the subject follows the opening phrase
+            tail = subject.rsplit(",", 1)[1].strip()
+            if not (tail[:1].isupper() or tail.startswith(("the ", "all "))):
+                continue
+            start += len(subject) - len(tail)
+            subject = tail
+        bare = subject
+        for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
+            bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
+        if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b)[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
+                     r"assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
+            continue
+        names = agencies.resolve(subject)
+        if names:
+            found += [(start, n) for n in names]
+    for match in _ASK_VERB.finditer(text):
+        found += [(match.start("who"), n) for n in agencies.resolve(match.group("who"))]
+    return found
+
+
+def assignees(text: str, addressees: list[str]) -> list[dict]:
+    """[{"agency", "role"}] of one directive; `addressees` are the document's (as the record gives them)."""
+    roles: list[tuple[int, str, str]] = [(pos, name, LEAD) for pos, name in _lead_subjects(text)]
+    for match in _COORDINATE.finditer(text):
+        roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
+    for match in _REPORT.finditer(text):
+        roles += [(match.start("who"), n, REPORT_TO) for n in agencies.resolve(_phrase(match.group("who")))]
+        after = match.start("who") + len(_phrase(match.group("who")))
+        via = re.compile(r"\s*" + _VIA.pattern).match(text, after)
+        if via:
+            roles += [(match.start("who") + 1, n, REPORT_TO) for n in agencies.resolve(_phrase(via.group("who")))]
+    roles.sort(key=lambda r: r[0])
+    best: dict[str, str] = {}
+    order: list[str] = []
+    for _, name, role in roles:
+        if name not in best:
+            order.append(name)
+            best[name] = role
+        elif _RANK[role] < _RANK[best[name]]:
+            best[name] = role
+    result = [{"agency": n, "role": best[n]} for n in order]
+    if not any(r["role"] == LEAD for r in result):
+        named = {r["agency"] for r in result}
+        actors = []
+        for phrase in addressees:
+            for name in agencies.resolve(phrase) or [phrase]:
+                if name not in named and name not in [a["agency"] for a in actors]:
+                    actors.append({"agency": name, "role": ADDRESSEE})
+        result = actors + result
+    return result

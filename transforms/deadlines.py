@@ -1,0 +1,179 @@
+"""By when a directive must be done: `due_on` (a date, when the text fixes one) and `due_text`.
+
+Forms (CONTRACT section 1):
+- absolute: "before October 30, 2020", "by 15/10/2020", "no later than 30/9" and
+  "before December 15" (no year: the document's year), "by the end of June 2021";
+- relative: "within 10 days from the date of signing" counts from the document's
+  `issued_on` (calendar days; "working days" depend on holidays, so no date);
+- recurring or open ("quarterly", "before the 20th of every month", "regularly",
+  "within 24 hours", "by 2021"): words only, `due_on` stays null.
+`due_text` is every time phrase of the item, verbatim, joined by "; " in order;
+`due_on` the first fixed date. Seasons and events ("before the rainy season",
+"before Tet") are not deadlines here: they fix no date and are left out.
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from .dates import find_dates
+
+_MONTH_NAMES = {
+    name: i
+    for i, names in enumerate(
+        [("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",), ("june", "jun"),
+         ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
+         ("december", "dec")],
+        start=1,
+    )
+    for name in names
+}
+_MONTH = r"(?:" + "|".join(sorted(_MONTH_NAMES, key=len, reverse=True)) + r")\.?"
+_NUMBERS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+            "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20, "thirty": 30, "forty-five": 45,
+            "sixty": 60, "ninety": 90}
+_COUNT = r"(?P<count>\d{1,3}|" + "|".join(sorted(_NUMBERS, key=len, reverse=True)) + r")"
+_CUE = r"(?:no\s+later\s+than|not\s+later\s+than|at\s+the\s+latest\s+by|on\s+or\s+before|prior\s+to|before|by|until|till)"
+_DATE = (
+    r"(?P<date>\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}\s*[/.-]\s*\d{1,2}\s*[/.-]\s*(?:19|20)\d{2}"
+    r"|" + _MONTH + r"\s+\d{1,2}(?:st|nd|rd|th)?(?:\s*,?\s*(?:19|20)\d{2})?"
+    r"|\d{1,2}(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?"
+    r"|\d{1,2}/\d{1,2}(?![/\d]))"
+)
+# "before 4:00 p.m. on October 5, 2020": a time of day may stand between the cue and the date.
+_CLOCK = r"(?:\d{1,2}\s*[:h.]\s*\d{2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|hrs?|hours)?|\d{1,2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?))\s*,?\s+(?:on\s+)?"
+_ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])", re.I)
+_END_OF = re.compile(
+    r"\b(?:by|before|until|no\s+later\s+than)\s+the\s+end\s+of\s+(?P<what>(?:" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?)"
+    r"|(?:19|20)\d{2}|the\s+year|this\s+year)\b",
+    re.I,
+)
+# "by October 2020": a month, not a day: words only.
+_MONTH_YEAR = re.compile(r"\b(?:by|before|until|no\s+later\s+than|within)\s+" + _MONTH + r"\s*,?\s*(?:19|20)\d{2}\b", re.I)
+_YEAR_ONLY = re.compile(r"\b(?:by|until|before)\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})\b(?![/\d-])", re.I)
+_WITHIN = re.compile(
+    r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)"
+    r"(?P<anchor>\s+(?:from|after|since|of)\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?"
+    r"(?P<what>signing|signature|issuance|issue|promulgation|receipt|receiving|date\s+of\s+signing)(?:\s+date)?"
+    r"(?:\s+(?:of\s+)?(?:this|the)\s+(?:(?:official\s+)?(?:letter|telegram|dispatch)|decision|directive|plan|document|notice|"
+    r"resolution|regulation|report))?)?",
+    re.I,
+)
+_RECURRING = re.compile(
+    r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+(?:every|each)\s+(?:month|quarter|year)"
+    r"|\b(?:every|each)\s+(?:\d+\s+|two\s+|three\s+|six\s+)?(?:days?|weeks?|months?|quarters?|years?)\b"
+    r"|\b(?:every|each)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
+    r"|\bon\s+an?\s+(?:daily|weekly|monthly|quarterly|annual|yearly|regular|periodic)\s+basis\b"
+    r"|\b(?:at\s+least\s+)?(?:once|twice)\s+(?:a|per|every)\s+(?:day|week|month|quarter|year)\b"
+    r"|\b(?:daily|weekly|monthly|quarterly|annually|yearly|semi-annually|biannually|half-yearly|periodically|regularly)\b"
+    # "daily life", "monthly allowance": an adjective of a thing, not a time
+    r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
+    re.I,
+)
+_FORMS = (("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("year", _YEAR_ONLY))
+
+
+@dataclass(frozen=True)
+class Deadline:
+    start: int
+    end: int
+    text: str
+    due_on: date | None
+
+
+def deadlines(text: str, issued_on: date | None, year: int | None) -> list[Deadline]:
+    """Every time phrase of `text`, in order (overlaps: the earliest, then the longest)."""
+    found: list[Deadline] = []
+    for kind, pattern in _FORMS:
+        for match in pattern.finditer(text):
+            found.append(Deadline(match.start(), match.end(), match.group(0), _due(kind, match, issued_on, year)))
+    found.sort(key=lambda d: (d.start, -(d.end - d.start)))
+    kept: list[Deadline] = []
+    for item in found:
+        if not kept or item.start >= kept[-1].end:
+            kept.append(item)
+    return kept
+
+
+def due(text: str, issued_on: date | None, year: int | None) -> tuple[date | None, str | None]:
+    """(due_on, due_text) of one directive."""
+    found = deadlines(text, issued_on, year)
+    if not found:
+        return None, None
+    fixed = [d.due_on for d in found if d.due_on is not None]
+    # Phrases side by side ("periodically every 6 months") are one phrase, verbatim.
+    spans: list[list[int]] = []
+    for item in found:
+        if spans and not text[spans[-1][1] : item.start].strip():
+            spans[-1][1] = item.end
+        else:
+            spans.append([item.start, item.end])
+    return (fixed[0] if fixed else None), "; ".join(text[start:end] for start, end in spans)
+
+
+def _due(kind: str, match: re.Match[str], issued_on: date | None, year: int | None) -> date | None:
+    if kind == "absolute":
+        return _date(match.group("date"), year)
+    if kind == "end_of":
+        return _end_of(match.group("what"), year)
+    if kind == "within":
+        return _within(match, issued_on)
+    return None
+
+
+def _date(text: str, year: int | None) -> date | None:
+    full = find_dates(text)
+    if full:
+        return full[0].value
+    if year is None:
+        return None
+    numeric = re.fullmatch(r"(\d{1,2})/(\d{1,2})", text.strip())
+    if numeric:
+        day, month = int(numeric.group(1)), int(numeric.group(2))
+    else:
+        words = re.findall(r"[A-Za-z]+|\d+", text)
+        month = next((_MONTH_NAMES[w.lower()] for w in words if w.lower() in _MONTH_NAMES), None)
+        digits = [int(w) for w in words if w.isdigit()]
+        if month is None or not digits:
+            return None
+        day = digits[0]
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _end_of(what: str, year: int | None) -> date | None:
+    words = what.lower()
+    if re.fullmatch(r"(?:19|20)\d{2}", words):
+        return date(int(words), 12, 31)
+    if words in ("the year", "this year"):
+        return date(year, 12, 31) if year else None
+    years = re.findall(r"(?:19|20)\d{2}", words)
+    the_year = int(years[0]) if years else year
+    month = _MONTH_NAMES.get(re.match(r"[a-z]+", words).group(0))
+    if the_year is None or month is None:
+        return None
+    return date(the_year, month, calendar.monthrange(the_year, month)[1])
+
+
+def _within(match: re.Match[str], issued_on: date | None) -> date | None:
+    what = (match.group("what") or "").lower()
+    if issued_on is None or match.group("working") or not what or what.startswith("receip") or what == "receiving":
+        return None  # counted from an event we do not know, or in working days (holidays)
+    raw = match.group("count").lower()
+    count = int(raw) if raw.isdigit() else _NUMBERS[raw]
+    unit = match.group("unit").lower()
+    if unit.startswith("day"):
+        return issued_on + timedelta(days=count)
+    if unit.startswith("week"):
+        return issued_on + timedelta(weeks=count)
+    if unit.startswith("month"):
+        month = issued_on.month - 1 + count
+        y, m = issued_on.year + month // 12, month % 12 + 1
+        return date(y, m, min(issued_on.day, calendar.monthrange(y, m)[1]))
+    return None  # hours from signing: a date would be a guess about the clock
