@@ -21,7 +21,10 @@ EXAMPLES = {
     "reparse": "portal-ingest reparse --all",
     "replica": "portal-ingest replica --port 8765 --articles 300 --seed 7",
     "sql": "portal-ingest sql \"SELECT doc_type, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC\"",
+    "search": "portal-ingest search \"flood prevention\" --type 'Official Letter' --since 2020-01-01 --limit 5",
+    "report": "portal-ingest report --out report.html",
 }
+GLOBALS = ("base_url", "duckdb", "max_rps", "concurrency")
 
 
 class CliError(Exception):
@@ -50,15 +53,21 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_global(p: argparse.ArgumentParser, sub: bool = False) -> None:
+def _add_global(p: argparse.ArgumentParser, sub: bool = False, only: tuple[str, ...] = GLOBALS) -> None:
     # On a subcommand the flags default to SUPPRESS, so that
     # `portal-ingest --duckdb x crawl` keeps the value given before the command.
+    # `only`: the flags that mean something to that command (the readers need no portal).
     g = p.add_argument_group("configuration (flags win over the environment)")
     kw = {"default": argparse.SUPPRESS} if sub else {}
-    g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
-    g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb)")
-    g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
-    g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
+    if "base_url" in only:
+        g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
+    if "duckdb" in only:
+        g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb);"
+                       " readers open the snapshot beside it")
+    if "max_rps" in only:
+        g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
+    if "concurrency" in only:
+        g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -71,7 +80,7 @@ def build_parser() -> argparse.ArgumentParser:
     _add_global(parser)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, only: tuple[str, ...] = GLOBALS) -> argparse.ArgumentParser:
         p = sub.add_parser(
             name,
             help=help_text,
@@ -79,7 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=f"Example:\n  {EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _add_global(p, sub=True)
+        _add_global(p, sub=True, only=only)
         return p
 
     p = command("parse", "parse one saved article page and print its JSON record")
@@ -108,9 +117,24 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("replica", "serve the offline portal replica on 127.0.0.1")
     p.add_argument("replica_args", nargs=argparse.REMAINDER, help="replica options: --port P --articles N --seed S --layout sharepoint|modern --fail-rate R --slow-rate R --live SECONDS ... (portal-ingest replica --help lists them)")
 
-    p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell")
+    p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell"
+                " (line editing, history, Tab completion; type help)", only=("duckdb",))
     p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+
+    p = command("search", "ranked full-text search over the snapshot's documents and directives", only=("duckdb",))
+    p.add_argument("query", metavar="QUERY", help="words to find (English stemming; accents optional)")
+    p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type, e.g. 'Official Letter'")
+    p.add_argument("--since", type=_iso_date, metavar="D", help="documents dated on or after D (YYYY-MM-DD)")
+    p.add_argument("--until", type=_iso_date, metavar="D", help="documents dated on or before D (YYYY-MM-DD)")
+    p.add_argument("--agency", metavar="A", help="only documents with a directive for agency A (name or alias)")
+    p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N documents (default 20)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+
+    p = command("report", "write the analysts' self-contained HTML report (charts) from the snapshot",
+                only=("duckdb",))
+    p.add_argument("--out", metavar="FILE", help="where to write it (default: beside the snapshot,"
+                   " data/portal.snapshot.report.html)")
     return parser
 
 
@@ -118,10 +142,10 @@ def _settings(args):
     from ingest.config import Settings
 
     return Settings.from_env(
-        base_url=args.base_url,
-        duckdb_path=args.duckdb,
-        max_rps=args.max_rps,
-        concurrency=args.concurrency,
+        base_url=getattr(args, "base_url", None),
+        duckdb_path=getattr(args, "duckdb", None),
+        max_rps=getattr(args, "max_rps", None),
+        concurrency=getattr(args, "concurrency", None),
     )
 
 
@@ -222,6 +246,30 @@ def cmd_sql(args) -> int:
     return 0
 
 
+def cmd_search(args) -> int:
+    from warehouse import search, sql
+
+    if args.since and args.until and args.since > args.until:
+        raise CliError("search: --since must not be after --until")
+    con = sql.open_snapshot(_settings(args))
+    try:
+        names, data = search.search(con, args.query, doc_type=args.doc_type, since=args.since,
+                                    until=args.until, agency=args.agency, limit=args.limit)
+    finally:
+        con.close()
+    if args.format == "table":
+        data = [(*row[:4], search.shorten(row[4], 60), *row[5:7], search.shorten(row[7])) for row in data]
+    print(sql.format_rows(names, data, args.format))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from warehouse import report
+
+    print(report.write_report(_settings(args), out=Path(args.out) if args.out else None))
+    return 0
+
+
 COMMANDS = {
     "parse": cmd_parse,
     "parse-list": cmd_parse_list,
@@ -230,6 +278,8 @@ COMMANDS = {
     "reparse": cmd_reparse,
     "replica": cmd_replica,
     "sql": cmd_sql,
+    "search": cmd_search,
+    "report": cmd_report,
 }
 
 

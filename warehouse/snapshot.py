@@ -13,6 +13,7 @@ from pathlib import Path
 import duckdb
 
 from ingest.config import Settings
+from warehouse import search
 from warehouse.db import connect, scalar
 
 
@@ -42,6 +43,8 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
             con.execute("CHECKPOINT portal_snapshot_tmp")
         finally:
             con.execute("DETACH portal_snapshot_tmp")
+        # Analysts search what they query: the index is part of the copy, never of the live file.
+        search.build_index(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
