@@ -240,7 +240,11 @@ def cmd_sql(args) -> int:
     from warehouse import sql
 
     settings = _settings(args)
-    if args.query is None:
+    if args.query is None and sys.stdin.isatty():
+        from portal_ingest import shell
+
+        return shell.run(settings, fmt=args.format)
+    if args.query is None:  # a script piped in
         return sql.interactive_shell(settings) or 0
     print(sql.run_sql(settings, args.query, fmt=args.format))
     return 0
