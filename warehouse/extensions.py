@@ -70,12 +70,24 @@ def _loadable(name: str) -> Path:
 
 def load(con: duckdb.DuckDBPyConnection, *names: str) -> None:
     """LOAD each extension into `con` from its installed package (idempotent)."""
-    loaded = {
-        row[0]
-        for row in con.execute(
-            "SELECT extension_name FROM duckdb_extensions() WHERE loaded"
-        ).fetchall()
-    }
+    try:
+        loaded = {
+            row[0]
+            for row in con.execute(
+                "SELECT extension_name FROM duckdb_extensions() WHERE loaded"
+            ).fetchall()
+        }
+    except duckdb.PermissionException:
+        # The instance has file access shut (a read-only snapshot, reopened in the
+        # same process while another connection holds it): listing extensions scans
+        # a directory, but LOAD by name works for what that instance loaded already.
+        for name in names:
+            try:
+                con.execute(f"LOAD {_LOAD_NAME.get(name, name)}")
+            except duckdb.Error as exc:
+                raise ExtensionMissing(f"cannot load DuckDB extension {name!r} with file access"
+                                       f" disabled on this connection: {exc}") from None
+        return
     for name in names:
         if _LOAD_NAME.get(name, name) in loaded or name in loaded:
             continue

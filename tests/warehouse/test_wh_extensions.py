@@ -34,3 +34,17 @@ def test_fts_ranks_by_bm25():
 def test_missing_package_is_one_line():
     with pytest.raises(extensions.ExtensionMissing, match="duckdb-extension-nosuch==1.5.5"):
         extensions.extension_file("nosuch")
+
+
+def test_load_on_a_connection_with_file_access_shut(tmp_path):
+    # a second connection to a file whose instance already loaded fts and then shut
+    # file access (the read-only snapshot): LOAD by name, no directory scan
+    path = str(tmp_path / "x.duckdb")
+    first = duckdb.connect(path)
+    extensions.load(first, "fts")
+    first.execute("SET enable_external_access = false")
+    second = duckdb.connect(path)
+    extensions.load(second, "fts")
+    assert second.execute("SELECT stem('floods', 'english')").fetchall() == [("flood",)]
+    first.close()
+    second.close()
