@@ -23,7 +23,7 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import charts, checks
-from warehouse.db import rows
+from warehouse.db import connect, rows
 
 PORTAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 MONTHS_SHOWN = 48
@@ -50,8 +50,7 @@ def report_path(snapshot: Path) -> Path:
 
 
 def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
-    return {r[0] for r in rows(con, "SELECT column_name FROM duckdb_columns() WHERE database_name ="
-                                    " current_database() AND schema_name = 'main' AND table_name = ?", [table])}
+    return {d[0] for d in con.execute(f"SELECT * FROM {table} LIMIT 0").description}
 
 
 def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
@@ -217,11 +216,10 @@ def _quality(fig: dict) -> str:
 
 def write_report(settings: Settings, out: Path | None = None, **kw) -> Path:
     """Write the report of the published snapshot to `out` (default: beside it); returns the path."""
-    from warehouse.sql import open_snapshot
-
     snapshot = Path(settings.snapshot_path)
     target = Path(out) if out is not None else report_path(snapshot)
-    con = open_snapshot(settings)
+    # Our own queries only, none needs fts: a plain read-only open (no extension to load).
+    con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
         page = render(figures(con, extra=settings.extra, **kw), snapshot=snapshot)
     finally:

@@ -2,14 +2,15 @@
 
 At publish time `build_index` adds to the snapshot copy (never to the live file):
 
-    search_corpus     one row per article: title, subject, body and its directives
-    search_passages   one row per directive and per sentence of the body
-    fts_main_search_corpus / fts_main_search_passages   the two BM25 indexes
-    search_fold(s)    the folding applied to text and queries alike
+    search_corpus           one row per article: title, subject, body with its directives
+    fts_main_search_corpus  its BM25 index (DuckDB fts)
+    search_fold(s)          the folding applied to text and queries alike
     search_documents(q, doc_type, since, until, agency, max_results)   the table macro
 
-Documents are ranked by the corpus index; the snippet is the best-matching
-directive (a directive wins over a body sentence) or, failing that, sentence.
+Documents are ranked by the index; the snippet is the directive or body
+sentence of each document holding the most query terms (a directive wins a tie),
+chosen at query time among the top documents only (a second index over
+passages cost more to build than the whole corpus index and bought nothing).
 English stemming (Snowball) and stop words; accents stripped, so "Hung Yen"
 finds "Hưng Yên". DuckDB's strip_accents leaves `đ`/`Đ` alone (it is a letter
 of its own, not d + a mark): `search_fold` maps it to d first, on both sides.
@@ -66,7 +67,7 @@ def _agency_filter(con: duckdb.DuckDBPyConnection) -> str:
 
 
 def build_index(path: Path) -> dict:
-    """Add the search tables, indexes and macros to the database file at `path`.
+    """Add the search table, its index and the macros to the database file at `path`.
 
     Called on the snapshot copy before it is renamed into place, so readers
     never see a snapshot without its index. Returns counts for the publish log.
@@ -75,81 +76,88 @@ def build_index(path: Path) -> dict:
     try:
         extensions.load(con, "fts")
         con.execute("CREATE OR REPLACE MACRO search_fold(s) AS replace(replace(s, 'đ', 'd'), 'Đ', 'D')")
+        # The body usually holds the directives already (the page lists them); a
+        # directive it does not hold is appended, so every directive is indexed once.
         con.execute("""
             CREATE OR REPLACE TABLE search_corpus AS
             SELECT a.article_id,
                    a.doc_type,
-                   coalesce(a.issued_on, a.published_on)         AS doc_date,
-                   search_fold(coalesce(a.title, ''))            AS title,
-                   search_fold(coalesce(a.subject, ''))          AS subject,
-                   search_fold(coalesce(a.body_text, ''))        AS body,
-                   search_fold(coalesce(d.texts, ''))            AS directives
+                   coalesce(a.issued_on, a.published_on)                          AS doc_date,
+                   search_fold(coalesce(a.title, ''))                             AS title,
+                   search_fold(coalesce(a.subject, ''))                           AS subject,
+                   search_fold(coalesce(a.body_text, '') || coalesce(chr(10) || d.texts, '')) AS body
             FROM articles a
-            LEFT JOIN (SELECT article_id, string_agg(text, chr(10) ORDER BY ordinal) AS texts
-                       FROM directives GROUP BY article_id) d USING (article_id)
-        """)
-        # Sentences: a break after . ! ? followed by a capital (so "No. 2718" stays
-        # whole), and every line break; list markers off, fragments under 20 chars out.
-        con.execute(f"""
-            CREATE OR REPLACE TABLE search_passages AS
-            WITH parts AS (
-                SELECT article_id, 'directive' AS kind, ordinal, text FROM directives
-                UNION ALL
-                SELECT article_id, 'sentence', generate_subscripts(s, 1), unnest(s)
-                FROM (SELECT article_id,
-                             string_split(regexp_replace(coalesce(body_text, ''),
-                                          '([.!?])\\s+(\\p{{Lu}}|["“])', '\\1' || chr(10) || '\\2', 'g'),
-                                          chr(10)) AS s
-                      FROM articles)
-            )
-            SELECT row_number() OVER (ORDER BY article_id, kind, ordinal) AS passage_id,
-                   article_id, kind, ordinal, text, search_fold(text) AS folded
-            FROM (SELECT article_id, kind, ordinal, trim(regexp_replace(text, '{_MARKER}', '')) AS text
-                  FROM parts)
-            WHERE length(text) >= 20 OR kind = 'directive'
+            LEFT JOIN (SELECT d.article_id, string_agg(d.text, chr(10) ORDER BY d.ordinal) AS texts
+                       FROM directives d JOIN articles b USING (article_id)
+                       WHERE strpos(coalesce(b.body_text, ''), d.text) = 0
+                       GROUP BY d.article_id) d USING (article_id)
         """)
         con.execute(f"PRAGMA create_fts_index('search_corpus', 'article_id', 'title', 'subject', 'body',"
-                    f" 'directives', {_FTS_OPTIONS})")
-        con.execute(f"PRAGMA create_fts_index('search_passages', 'passage_id', 'folded', {_FTS_OPTIONS})")
-        con.execute(f"""
-            CREATE OR REPLACE MACRO search_documents(q, doc_type := NULL, since := NULL, until := NULL,
-                                                     agency := NULL, max_results := 20) AS TABLE
-            WITH ranked AS (
-                SELECT c.article_id, fts_main_search_corpus.match_bm25(c.article_id, search_fold(q)) AS score
-                FROM search_corpus c
-                WHERE (doc_type IS NULL OR lower(c.doc_type) = lower(doc_type))
-                  AND (since IS NULL OR c.doc_date >= CAST(since AS DATE))
-                  AND (until IS NULL OR c.doc_date <= CAST(until AS DATE))
-                  AND (agency IS NULL OR c.article_id IN ({_agency_filter(con)}))
-            ),
-            top AS (
-                SELECT r.article_id, r.score FROM ranked r WHERE r.score IS NOT NULL
-                ORDER BY r.score DESC, r.article_id LIMIT max_results
-            ),
-            snippets AS (
-                SELECT p.article_id,
-                       arg_max(p.text, (p.kind = 'directive')::INTEGER * 1000 + p.score) AS snippet
-                FROM (SELECT sp.article_id, sp.kind, sp.text,
-                             fts_main_search_passages.match_bm25(sp.passage_id, search_fold(q)) AS score
-                      FROM search_passages sp
-                      WHERE sp.article_id IN (SELECT t.article_id FROM top t)) p
-                WHERE p.score IS NOT NULL
-                GROUP BY p.article_id
-            )
-            SELECT a.article_id, a.doc_type, a.doc_number, a.issued_on, a.title, a.url,
-                   round(t.score, 4) AS score,
-                   coalesce(s.snippet, a.subject, a.title) AS snippet
-            FROM top t
-            JOIN articles a ON a.article_id = t.article_id
-            LEFT JOIN snippets s ON s.article_id = t.article_id
-            ORDER BY t.score DESC, a.article_id
-        """)
-        counts = con.execute("SELECT (SELECT count(*) FROM search_corpus),"
-                             " (SELECT count(*) FROM search_passages)").fetchall()[0]
+                    f" {_FTS_OPTIONS})")
+        con.execute(_MACRO.replace("{agency_filter}", _agency_filter(con)).replace("{marker}", _MARKER))
+        documents = con.execute("SELECT count(*) FROM search_corpus").fetchall()[0][0]
         con.execute("CHECKPOINT")
     finally:
         con.close()
-    return {"search_documents": counts[0], "search_passages": counts[1]}
+    return {"search_documents": documents}
+
+
+# Tokens as the index makes them: folded, accents off, lower case, split on
+# anything but a-z0-9. The snippet is chosen at query time among the top
+# documents' directives and body sentences only: the one holding the most
+# distinct query terms (stemmed, stop words out); a directive wins a tie.
+_TOKENS = ("string_split_regex(regexp_replace(lower(strip_accents(search_fold({x}))), '[^a-z0-9]+', ' ', 'g'),"
+           " '\\s+')")
+_MACRO = """
+CREATE OR REPLACE MACRO search_documents(q, doc_type := NULL, since := NULL, until := NULL,
+                                         agency := NULL, max_results := 20) AS TABLE
+WITH ranked AS (
+    SELECT c.article_id, fts_main_search_corpus.match_bm25(c.article_id, search_fold(q)) AS score
+    FROM search_corpus c
+    WHERE (doc_type IS NULL OR lower(c.doc_type) = lower(doc_type))
+      AND (since IS NULL OR c.doc_date >= CAST(since AS DATE))
+      AND (until IS NULL OR c.doc_date <= CAST(until AS DATE))
+      AND (agency IS NULL OR c.article_id IN ({agency_filter}))
+),
+top AS MATERIALIZED (
+    SELECT r.article_id, r.score FROM ranked r WHERE r.score IS NOT NULL
+    ORDER BY r.score DESC, r.article_id LIMIT max_results
+),
+qterms AS MATERIALIZED (
+    SELECT list(DISTINCT stem(w.w, 'english')) AS terms
+    FROM (SELECT unnest(""" + _TOKENS.format(x="q") + """) AS w) w
+    WHERE w.w <> '' AND w.w NOT IN (SELECT sw FROM fts_main_search_corpus.stopwords)
+),
+passages AS (
+    SELECT d.article_id, 1 AS directive, d.ordinal, d.text
+    FROM directives d WHERE d.article_id IN (SELECT t.article_id FROM top t)
+    UNION ALL
+    SELECT b.article_id, 0, generate_subscripts(b.s, 1), unnest(b.s)
+    FROM (SELECT a.article_id,
+                 string_split(regexp_replace(coalesce(a.body_text, ''),
+                              '([.!?])\\s+(\\p{Lu}|["“])', '\\1' || chr(10) || '\\2', 'g'), chr(10)) AS s
+          FROM articles a WHERE a.article_id IN (SELECT t.article_id FROM top t)) b
+),
+scored AS (
+    SELECT p.article_id, p.directive, p.ordinal, trim(regexp_replace(p.text, '{marker}', '')) AS text,
+           len(list_intersect(list_distinct(list_transform(""" + _TOKENS.format(x="p.text") + """,
+                                                           x -> stem(x, 'english'))),
+                              (SELECT terms FROM qterms))) AS hits
+    FROM passages p
+),
+snippets AS (
+    SELECT s.article_id, arg_max(s.text, s.hits * 1000000 + s.directive * 100000 - s.ordinal) AS snippet
+    FROM scored s WHERE s.hits > 0 AND (s.directive = 1 OR length(s.text) >= 20)
+    GROUP BY s.article_id
+)
+SELECT a.article_id, a.doc_type, a.doc_number, a.issued_on, a.title, a.url,
+       round(t.score, 4) AS score,
+       coalesce(s.snippet, a.subject, a.title) AS snippet
+FROM top t
+JOIN articles a ON a.article_id = t.article_id
+LEFT JOIN snippets s ON s.article_id = t.article_id
+ORDER BY t.score DESC, a.article_id
+"""
 
 
 def search(
