@@ -262,7 +262,7 @@ def cmd_search(args) -> int:
     finally:
         con.close()
     if args.format == "table":
-        data = [(*row[:4], search.shorten(row[4], 60), *row[5:7], search.shorten(row[7])) for row in data]
+        data = [(*row[:4], search.shorten(row[4], 50), *row[5:7], search.shorten(row[7], 100)) for row in data]
     print(sql.format_rows(names, data, args.format))
     return 0
 

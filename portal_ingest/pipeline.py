@@ -211,6 +211,10 @@ def publish_snapshot(settings: Settings) -> dict[str, Any]:
     started = time.monotonic()
     result = publish(settings)
     out = {"snapshot": str(settings.snapshot_path), "elapsed_s": round(time.monotonic() - started, 2)}
+    from warehouse.report import report_path
+
+    if report_path(settings.snapshot_path).exists():  # rewritten by the publish (its failure is logged)
+        out["report"] = str(report_path(settings.snapshot_path))
     if result is not None and not isinstance(result, (str, bytes)) and not hasattr(result, "__fspath__"):
         out.update(_jsonable(result) if isinstance(_jsonable(result), dict) else {"result": _jsonable(result)})
     log.info("published snapshot %s", out["snapshot"])

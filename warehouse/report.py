@@ -59,7 +59,7 @@ def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
     today = today or datetime.now(PORTAL_TZ).date()
     now = now or datetime.now(UTC)
     monthly = rows(con, "SELECT strftime(month, '%Y-%m'), doc_type, documents FROM v_monthly ORDER BY 1, 2")
-    months = sorted({m for m, _, _ in monthly})[-MONTHS_SHOWN:]
+    months = _month_range(sorted({m for m, _, _ in monthly}))[-MONTHS_SHOWN:]  # quiet months too
     shown = [r for r in monthly if r[0] in set(months)]
     types = sorted({t for _, t, _ in shown}, key=lambda t: (-sum(n for _, tt, n in shown if tt == t), t))
     cited = {
@@ -101,11 +101,23 @@ def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
                checks.days_without_new(con, limits["max_days_without_new"], now)]
     return {
         "today": today, "now": now, "months": months, "types": types,
-        "monthly": {(m, t): n for m, t, n in shown}, "months_total": len({m for m, _, _ in monthly}),
+        "monthly": {(m, t): n for m, t, n in shown}, "months_total": len(_month_range(sorted({m for m, _, _ in monthly}))),
         "cited": cited, "directives_by": "agency" if by_agency else "type", "directives": directives,
         "deadlines": deadlines, "counts": counts, "last_run": last_run[0] if last_run else None,
         "newest_published_on": newest[0], "last_changed_at": newest[1], "quality": quality,
     }
+
+
+def _month_range(present: list[str]) -> list[str]:
+    """Every month from the first to the last of `present` ('YYYY-MM'), gaps included."""
+    if not present:
+        return []
+    (y, m), (y_end, m_end) = (map(int, present[0].split("-")), map(int, present[-1].split("-")))
+    out = []
+    while (y, m) <= (y_end, m_end):
+        out.append(f"{y:04d}-{m:02d}")
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    return out
 
 
 _STYLE = """

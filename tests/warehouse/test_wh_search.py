@@ -5,7 +5,9 @@ the agency registry."""
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
+from pathlib import Path
 
 import duckdb
 import pytest
@@ -153,6 +155,16 @@ def test_sql_macro_is_documented_and_works(published):
     out = json.loads(run_sql(published, "SELECT article_id FROM search_documents('flood', doc_type := 'Plan')",
                              fmt="json"))
     assert out == [{"article_id": "102"}]
+
+
+def test_the_sql_examples_of_docs_queries_md_run(published):
+    text = (Path(__file__).parents[2] / "docs" / "queries.md").read_text()
+    section = text[text.index("## Full-text search"):text.index("## The report")]
+    examples = re.findall(r"```sql\n(.*?)```", section, flags=re.S)
+    assert len(examples) == 2
+    flooding = json.loads(run_sql(published, examples[1], fmt="json"))
+    assert flooding[0] == {"number": "22/2020/QD-UBND", "citing": 3}  # cited by 101, 102, 103 (not 104)
+    json.loads(run_sql(published, examples[0], fmt="json"))
 
 
 def test_index_is_in_the_snapshot_not_the_live_file(published):
