@@ -82,6 +82,7 @@ def build_index(path: Path) -> dict:
             CREATE OR REPLACE TABLE search_corpus AS
             SELECT a.article_id,
                    a.doc_type,
+                   a.doc_number,
                    coalesce(a.issued_on, a.published_on)                          AS doc_date,
                    search_fold(coalesce(a.title, ''))                             AS title,
                    search_fold(coalesce(a.subject, ''))                           AS subject,
@@ -112,7 +113,10 @@ _MACRO = """
 CREATE OR REPLACE MACRO search_documents(q, doc_type := NULL, since := NULL, until := NULL,
                                          agency := NULL, max_results := 20) AS TABLE
 WITH ranked AS (
-    SELECT c.article_id, fts_main_search_corpus.match_bm25(c.article_id, search_fold(q)) AS score
+    SELECT c.article_id, fts_main_search_corpus.match_bm25(c.article_id, search_fold(q)) AS score,
+           -- a query that is a document's number puts that document first
+           coalesce(lower(c.doc_number) = lower(regexp_replace(trim(search_fold(q)), '\\s*([/-])\\s*', '\\1', 'g')),
+                    false) AS exact
     FROM search_corpus c
     WHERE (doc_type IS NULL OR lower(c.doc_type) = lower(doc_type))
       AND (since IS NULL OR c.doc_date >= CAST(since AS DATE))
@@ -120,8 +124,8 @@ WITH ranked AS (
       AND (agency IS NULL OR c.article_id IN ({agency_filter}))
 ),
 top AS MATERIALIZED (
-    SELECT r.article_id, r.score FROM ranked r WHERE r.score IS NOT NULL
-    ORDER BY r.score DESC, r.article_id LIMIT max_results
+    SELECT r.article_id, r.score, r.exact FROM ranked r WHERE r.score IS NOT NULL
+    ORDER BY r.exact DESC, r.score DESC, r.article_id LIMIT max_results
 ),
 qterms AS MATERIALIZED (
     SELECT list(DISTINCT stem(w.w, 'english')) AS terms
@@ -156,7 +160,7 @@ SELECT a.article_id, a.doc_type, a.doc_number, a.issued_on, a.title, a.url,
 FROM top t
 JOIN articles a ON a.article_id = t.article_id
 LEFT JOIN snippets s ON s.article_id = t.article_id
-ORDER BY t.score DESC, a.article_id
+ORDER BY t.exact DESC, t.score DESC, a.article_id
 """
 
 

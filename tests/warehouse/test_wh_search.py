@@ -113,6 +113,8 @@ def test_names_without_diacritics_find_names_with_them(published):
 
 def test_document_numbers_are_searchable(published):
     assert _search(published, "22/2020/QD-UBND")[0]["article_id"] == "104"
+    # its own number puts a document first, however the number is spaced (every doc cites 22/2020/QD-UBND)
+    assert _search(published, "101 / UBND-KT")[0]["article_id"] == "101"
 
 
 def test_filters_type_dates_limit(published):
