@@ -16,6 +16,7 @@ plain reader in `warehouse.sql.interactive_shell`.
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from datetime import UTC, datetime
@@ -49,6 +50,14 @@ SELECT number, citing_articles FROM v_citation_counts ORDER BY 2 DESC LIMIT 10;
 SELECT month, doc_type, documents FROM v_monthly ORDER BY month DESC LIMIT 12;
 SELECT * FROM v_runs ORDER BY started_at DESC LIMIT 5;
 """
+
+
+def _text(value) -> str:
+    if value is None:
+        return "NULL"
+    if isinstance(value, list | dict | tuple):
+        return json.dumps(value, ensure_ascii=False, default=str)
+    return value.isoformat() if hasattr(value, "isoformat") else str(value)
 
 
 def history_path() -> Path:
@@ -125,7 +134,7 @@ class Shell:
         if self.mode != "line":
             return sql.format_rows(names, data, self.mode)
         width = max((len(n) for n in names), default=0)
-        blocks = ["\n".join(f"{n.rjust(width)} = {sql._cell(v)}" for n, v in zip(names, row, strict=True))
+        blocks = ["\n".join(f"{n.rjust(width)} = {_text(v)}" for n, v in zip(names, row, strict=True))
                   for row in data]
         return "\n\n".join(blocks) + f"\n({len(data)} row{'s' if len(data) != 1 else ''})"
 

@@ -27,7 +27,7 @@ import duckdb
 from warehouse import extensions
 from warehouse.errors import QueryFailed, WarehouseError
 
-# Same tokenizer settings for both indexes; digits kept so "2718/UBND-NC" is findable.
+# The index tokenizer: Snowball English stems, English stop words, digits kept ("2718/UBND-NC" is findable).
 _FTS_OPTIONS = ("stemmer='english', stopwords='english', ignore='(\\.|[^a-z0-9])+',"
                 " strip_accents=1, lower=1, overwrite=1")
 _MARKER = r"^\s*([-–•*+]|\d{1,2}[.)]|[a-zđ][)])\s*"  # list markers, as the parser strips them
