@@ -120,7 +120,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell"
                 " (line editing, history, Tab completion; type help)", only=("duckdb",))
     p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
-    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table",
+                   help="output format (default table; in the shell, the starting .mode)")
 
     p = command("search", "ranked full-text search over the snapshot's documents and directives", only=("duckdb",))
     p.add_argument("query", metavar="QUERY", help="words to find (English stemming; accents optional)")
@@ -129,7 +130,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--until", type=_iso_date, metavar="D", help="documents dated on or before D (YYYY-MM-DD)")
     p.add_argument("--agency", metavar="A", help="only documents with a directive for agency A (name or alias)")
     p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N documents (default 20)")
-    p.add_argument("--format", choices=["table", "csv", "json"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (shortened for the terminal), csv or json (whole texts); default table")
 
     p = command("report", "write the analysts' self-contained HTML report (charts) from the snapshot",
                 only=("duckdb",))

@@ -32,15 +32,16 @@ TOP_AGENCIES = 15
 DEADLINE_DAYS = 60
 
 # Issuer code of a cited number (its last segment: 16/CT-TTg -> TTg, 18-NQ/TW -> TW).
-# Central: National Assembly and its committee, President, Government, Prime Minister,
-# the Party's Central Committee, ministries (B..: BYT, BTC, BNNPTNT...), the courts,
-# procuracy, State Bank and State Audit. Everything else (UBND, HDND, TU, provincial
-# departments such as SYT) is provincial.
-CENTRAL_SQL = r"""(
-    issuer_code IN ('TTg', 'CP', 'TW', 'CTN', 'VPCP', 'BCT', 'NHNN', 'KTNN', 'TANDTC', 'VKSNDTC', 'BCĐ', 'BCD')
-    OR regexp_matches(issuer_code, '^(QH|UBTVQH)[0-9]*$')
-    OR regexp_matches(issuer_code, '^B[A-Z]{1,9}$')
-)"""
+# Central: the Party's Central Committee, National Assembly and its Standing Committee,
+# President, Government, Prime Minister, Government Office, the ministries (by their
+# codes, listed: provincial boards such as BQL or BCD also start with B), State Bank,
+# State Audit, Supreme Court and Procuracy. Everything else is provincial (UBND, HDND,
+# TU, provincial departments such as SYT).
+CENTRAL_CODES = ("TW", "CTN", "CP", "TTg", "VPCP", "NHNN", "KTNN", "TANDTC", "VKSNDTC",
+                 "BYT", "BTC", "BCA", "BQP", "BNG", "BNV", "BTP", "BCT", "BXD", "BGTVT", "BGDDT",
+                 "BLDTBXH", "BNNPTNT", "BNNMT", "BTNMT", "BTTTT", "BVHTTDL", "BKHCN", "BKHDT", "BDTTG")
+CENTRAL_SQL = ("(issuer_code IN (" + ", ".join(f"'{c}'" for c in CENTRAL_CODES) + ")"
+               " OR regexp_matches(issuer_code, '^(QH|UBTVQH)[0-9]*$'))")
 
 
 def report_path(snapshot: Path) -> Path:

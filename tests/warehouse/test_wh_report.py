@@ -33,7 +33,7 @@ DOCS = [
     _doc("1", "Official Letter", "1/UBND-NC", "2020-10-09", ["100/2019/ND-CP", "16/CT-TTg", "22/2020/QD-UBND"]),
     _doc("2", "Official Letter", "2/UBND-KT", "2020-10-20", ["100/2019/ND-CP", "18-NQ/TW", "254/KH-UBND"], 3),
     _doc("3", "Plan", "3/KH-UBND", "2020-11-02", ["100/2019/ND-CP", "12/2020/TT-BYT", "22/2020/QD-UBND"], 1),
-    _doc("4", "Decision", "4/QD-UBND", "2020-11-15", ["202/2025/QH15", "22/2020/QD-UBND", "05/HD-SYT"], 4),
+    _doc("4", "Decision", "4/QD-UBND", "2020-11-15", ["202/2025/QH15", "22/2020/QD-UBND", "05/HD-SYT", "7/QD-BQL"], 4),
 ]
 
 
@@ -123,7 +123,8 @@ def test_charts_in_chromium_before_the_registry(tmp_path, browser):
         ["100/2019/ND-CP", None, 3], ["12/2020/TT-BYT", None, 1], ["16/CT-TTg", None, 1],
         ["18-NQ/TW", None, 1], ["202/2025/QH15", None, 1]]
     assert [m[:3] for m in _marks(page, "cited-provincial")] == [
-        ["22/2020/QD-UBND", None, 3], ["05/HD-SYT", None, 1], ["254/KH-UBND", None, 1]]
+        ["22/2020/QD-UBND", None, 3], ["05/HD-SYT", None, 1], ["254/KH-UBND", None, 1],
+        ["7/QD-BQL", None, 1]]  # a provincial management board, though its code starts with B
     # no assignees yet: directives per document type
     assert page.inner_text("#directives h2") == "Directives per document type"
     assert [m[:3] for m in _marks(page, "directives")] == [
