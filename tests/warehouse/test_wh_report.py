@@ -170,3 +170,18 @@ def test_report_page_requests_nothing_even_with_hostile_text(tmp_path, browser):
     page, outside = _open(browser, report_path(settings.snapshot_path))
     assert outside == [] and page.eval_on_selector_all("script, img", "els => els.length") == 0
     page.close()
+
+
+def test_a_failing_report_is_logged_and_does_not_undo_the_publish(tmp_path, monkeypatch, caplog):
+    from warehouse import report
+
+    settings = _build(Settings(duckdb_path=tmp_path / "portal.duckdb"), registry=False)
+    before = settings.snapshot_path.stat().st_ino
+
+    def broken(*a, **kw):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(report, "write_report", broken)
+    publish_snapshot(settings)
+    assert settings.snapshot_path.stat().st_ino != before  # the new snapshot is in place
+    assert "report not regenerated (the snapshot is published): OSError: disk full" in caplog.text
