@@ -135,7 +135,7 @@ def main(argv=None) -> int:
         assert counts == table_counts(base_path), "both paths must write the same rows"
     total = sum(counts.values())
     print(f"rows: {total} ({', '.join(f'{t} {n}' for t, n in counts.items())})")
-    print(f"loader (appender staging + set-based upsert): {ours:7.2f} s  {total / ours:10,.0f} rows/s")
+    print(f"loader (Arrow staging + set-based upsert): {ours:7.2f} s  {total / ours:10,.0f} rows/s")
     print(f"baseline (plain executemany):                 {base:7.2f} s  {total / base:10,.0f} rows/s")
     print(f"speed-up: {base / ours:.1f}x (goal >= 4x)")
     return 0

@@ -24,7 +24,10 @@ EXAMPLES = {
     "reparse": "portal-ingest reparse --all",
     "replica": "portal-ingest replica --port 8765 --articles 300 --seed 7",
     "sql": "portal-ingest sql \"SELECT doc_type, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC\"",
+    "search": "portal-ingest search \"flood prevention\" --type 'Official Letter' --since 2020-01-01 --limit 5",
+    "report": "portal-ingest report --out report.html",
 }
+GLOBALS = ("base_url", "duckdb", "max_rps", "concurrency")
 
 
 class CliError(Exception):
@@ -53,15 +56,21 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _add_global(p: argparse.ArgumentParser, sub: bool = False) -> None:
+def _add_global(p: argparse.ArgumentParser, sub: bool = False, only: tuple[str, ...] = GLOBALS) -> None:
     # On a subcommand the flags default to SUPPRESS, so that
     # `portal-ingest --duckdb x crawl` keeps the value given before the command.
+    # `only`: the flags that mean something to that command (the readers need no portal).
     g = p.add_argument_group("configuration (flags win over the environment)")
     kw = {"default": argparse.SUPPRESS} if sub else {}
-    g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
-    g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb)")
-    g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
-    g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
+    if "base_url" in only:
+        g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
+    if "duckdb" in only:
+        g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb);"
+                       " readers open the snapshot beside it")
+    if "max_rps" in only:
+        g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
+    if "concurrency" in only:
+        g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,7 +84,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--debug", action="store_true", help="show the traceback behind an error (env PORTAL_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
-    def command(name: str, help_text: str) -> argparse.ArgumentParser:
+    def command(name: str, help_text: str, only: tuple[str, ...] = GLOBALS) -> argparse.ArgumentParser:
         p = sub.add_parser(
             name,
             help=help_text,
@@ -83,7 +92,7 @@ def build_parser() -> argparse.ArgumentParser:
             epilog=f"Example:\n  {EXAMPLES[name]}",
             formatter_class=argparse.RawDescriptionHelpFormatter,
         )
-        _add_global(p, sub=True)
+        _add_global(p, sub=True, only=only)
         return p
 
     p = command("parse", "parse one saved article page and print its JSON record")
@@ -112,9 +121,26 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("replica", "serve the offline portal replica on 127.0.0.1")
     p.add_argument("replica_args", nargs=argparse.REMAINDER, help="replica options: --port P --articles N --seed S --layout sharepoint|modern --fail-rate R --slow-rate R --live SECONDS ... (portal-ingest replica --help lists them)")
 
-    p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell")
+    p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell"
+                " (line editing, history, Tab completion; type help)", only=("duckdb",))
     p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
-    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table",
+                   help="output format (default table; in the shell, the starting .mode)")
+
+    p = command("search", "ranked full-text search over the snapshot's documents and directives", only=("duckdb",))
+    p.add_argument("query", metavar="QUERY", help="words to find (English stemming; accents optional)")
+    p.add_argument("--type", dest="doc_type", metavar="T", help="only documents of this type, e.g. 'Official Letter'")
+    p.add_argument("--since", type=_iso_date, metavar="D", help="documents dated on or after D (YYYY-MM-DD)")
+    p.add_argument("--until", type=_iso_date, metavar="D", help="documents dated on or before D (YYYY-MM-DD)")
+    p.add_argument("--agency", metavar="A", help="only documents with a directive for agency A (name or alias)")
+    p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N documents (default 20)")
+    p.add_argument("--format", choices=["table", "csv", "json"], default="table",
+                   help="table (shortened for the terminal), csv or json (whole texts); default table")
+
+    p = command("report", "write the analysts' self-contained HTML report (charts) from the snapshot",
+                only=("duckdb",))
+    p.add_argument("--out", metavar="FILE", help="where to write it (default: beside the snapshot,"
+                   " data/portal.snapshot.report.html)")
     return parser
 
 
@@ -122,10 +148,10 @@ def _settings(args):
     from ingest.config import Settings
 
     return Settings.from_env(
-        base_url=args.base_url,
-        duckdb_path=args.duckdb,
-        max_rps=args.max_rps,
-        concurrency=args.concurrency,
+        base_url=getattr(args, "base_url", None),
+        duckdb_path=getattr(args, "duckdb", None),
+        max_rps=getattr(args, "max_rps", None),
+        concurrency=getattr(args, "concurrency", None),
     )
 
 
@@ -220,9 +246,37 @@ def cmd_sql(args) -> int:
     from warehouse import sql
 
     settings = _settings(args)
-    if args.query is None:
+    if args.query is None and sys.stdin.isatty():
+        from portal_ingest import shell
+
+        return shell.run(settings, fmt=args.format)
+    if args.query is None:  # a script piped in
         return sql.interactive_shell(settings) or 0
     print(sql.run_sql(settings, args.query, fmt=args.format))
+    return 0
+
+
+def cmd_search(args) -> int:
+    from warehouse import search, sql
+
+    if args.since and args.until and args.since > args.until:
+        raise CliError("search: --since must not be after --until")
+    con = sql.open_snapshot(_settings(args))
+    try:
+        names, data = search.search(con, args.query, doc_type=args.doc_type, since=args.since,
+                                    until=args.until, agency=args.agency, limit=args.limit)
+    finally:
+        con.close()
+    if args.format == "table":
+        data = [(*row[:4], search.shorten(row[4], 50), *row[5:7], search.shorten(row[7], 100)) for row in data]
+    print(sql.format_rows(names, data, args.format))
+    return 0
+
+
+def cmd_report(args) -> int:
+    from warehouse import report
+
+    print(report.write_report(_settings(args), out=Path(args.out) if args.out else None))
     return 0
 
 
@@ -234,6 +288,8 @@ COMMANDS = {
     "reparse": cmd_reparse,
     "replica": cmd_replica,
     "sql": cmd_sql,
+    "search": cmd_search,
+    "report": cmd_report,
 }
 
 

@@ -89,6 +89,7 @@ class CheckReport(_Report):
 class PublishReport(_Report):
     snapshot: str
     elapsed_s: float = 0.0
+    report: str | None = None  # the analysts' HTML report rewritten beside the snapshot
 
 
 @dataclass
@@ -234,7 +235,11 @@ def publish_snapshot(settings: Settings) -> PublishReport:
     started = time.monotonic()
     path = publish(settings)
     log.info("published snapshot %s", path)
-    return PublishReport(snapshot=str(path), elapsed_s=round(time.monotonic() - started, 2))
+    from warehouse.report import report_path
+
+    report = report_path(settings.snapshot_path)  # rewritten by the publish (its failure is logged)
+    return PublishReport(snapshot=str(path), elapsed_s=round(time.monotonic() - started, 2),
+                         report=str(report) if report.exists() else None)
 
 
 def run_steps(settings: Settings, fetch: Callable[[], FetchReport]) -> RunReport:

@@ -20,8 +20,18 @@ def run(*args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def test_every_contract_command_exists():
-    assert set(COMMANDS) == {"parse", "parse-list", "crawl", "backfill", "reparse", "replica", "sql"}
+    assert set(COMMANDS) == {"parse", "parse-list", "crawl", "backfill", "reparse", "replica", "sql",
+                             "search", "report"}
     assert set(EXAMPLES) == set(COMMANDS)
+
+
+@pytest.mark.parametrize("command", ["sql", "search", "report"])
+def test_readers_help_shows_only_what_applies(command):
+    out = run(command, "--help").stdout
+    assert "--duckdb" in out
+    for crawl_only in ("--base-url", "--max-rps", "--concurrency"):
+        assert crawl_only not in out, f"{command} --help lists {crawl_only}, which does nothing there"
+    assert run(command, "--max-rps", "3").returncode == 2
 
 
 @pytest.mark.parametrize("command", sorted(COMMANDS))

@@ -7,13 +7,17 @@ and nobody ever holds a lock on the live file the loader writes.
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
 import duckdb
 
 from ingest.config import Settings
+from warehouse import report, search
 from warehouse.db import connect, scalar
+
+log = logging.getLogger(__name__)
 
 
 def _quote(path: Path) -> str:
@@ -42,6 +46,8 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
             con.execute("CHECKPOINT portal_snapshot_tmp")
         finally:
             con.execute("DETACH portal_snapshot_tmp")
+        # Analysts search what they query: the index is part of the copy, never of the live file.
+        search.build_index(tmp)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
@@ -53,6 +59,11 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
     os.chmod(tmp, 0o444)  # analysts read it; only the next publish replaces it
     os.replace(tmp, target)
     _fsync_dir(target.parent)
+    # The report is derived from the snapshot: a failure is logged, never undoes the publish.
+    try:
+        report.write_report(settings)
+    except Exception as exc:  # noqa: BLE001 - any failure; the next publish tries again
+        log.error("report not regenerated (the snapshot is published): %s: %s", type(exc).__name__, exc)
     return target
 
 

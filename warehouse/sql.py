@@ -20,6 +20,7 @@ from typing import TextIO
 import duckdb
 
 from ingest.config import Settings
+from warehouse import extensions
 from warehouse.db import connect
 from warehouse.errors import QueryFailed, ReadOnlyQuery, WarehouseMissing
 
@@ -35,6 +36,7 @@ def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
     if not path.exists():
         raise WarehouseMissing(f"no snapshot at {path}; run a load first")
     con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    extensions.load(con, "fts")  # the snapshot's search macros need it; loaded before access is shut
     con.execute("SET enable_external_access = false")  # no file writes/reads, even via EXPLAIN ANALYZE COPY
     return con
 
