@@ -55,7 +55,7 @@ def _columns(con: duckdb.DuckDBPyConnection, table: str) -> set[str]:
 
 
 def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
-            now: datetime | None = None, extra: dict | None = None) -> dict:
+            now: datetime | None = None, settings: Settings | None = None) -> dict:
     """Every number the page shows, read from an open snapshot."""
     today = today or datetime.now(PORTAL_TZ).date()
     now = now or datetime.now(UTC)
@@ -71,7 +71,8 @@ def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
     }
     tables = {r[0] for r in rows(con, "SELECT table_name FROM duckdb_tables() WHERE database_name ="
                                       " current_database() AND schema_name = 'main'")}
-    by_agency = {"agencies", "directive_assignees"} <= tables
+    by_agency = {"agencies", "directive_assignees"} <= tables and bool(
+        rows(con, "SELECT count(*) FROM directive_assignees")[0][0])
     if by_agency:
         directives = rows(con, "SELECT ag.name, count(DISTINCT (da.article_id, da.ordinal)) AS n"
                                " FROM directive_assignees da JOIN agencies ag USING (agency_id)"
@@ -95,11 +96,13 @@ def figures(con: duckdb.DuckDBPyConnection, *, today: date | None = None,
     last_run = rows(con, "SELECT run_id, kind, status, finished_at FROM runs WHERE finished_at IS NOT NULL"
                          " ORDER BY finished_at DESC LIMIT 1")
     newest = rows(con, "SELECT max(published_on), max(last_changed_at) FROM articles")[0]
-    limits = {name: float((extra or {}).get(name, default)) for name, default in checks.THRESHOLDS.items()}
+    limits = settings or Settings()  # the thresholds the load's checks use (Settings.qc_*)
     quality = [checks.duplicate_keys(con),
-               checks.quarantine_share(con, limits["max_quarantine_share"]),
-               checks.missing_number_or_date(con, limits["max_missing_share"]),
-               checks.days_without_new(con, limits["max_days_without_new"], now)]
+               checks.quarantine_share(con, limits.qc_max_quarantine_share),
+               checks.missing_number_or_date(con, limits.qc_max_missing_share),
+               checks.days_without_new(con, limits.qc_max_days_without_new, now),
+               checks.suspect_articles(con, limits.qc_max_suspect_share),
+               checks.unknown_agencies(con, limits.qc_max_unknown_agency_share)]
     return {
         "today": today, "now": now, "months": months, "types": types,
         "monthly": {(m, t): n for m, t, n in shown}, "months_total": len(_month_range(sorted({m for m, _, _ in monthly}))),
@@ -234,7 +237,7 @@ def write_report(settings: Settings, out: Path | None = None, **kw) -> Path:
     # Our own queries only, none needs fts: a plain read-only open (no extension to load).
     con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
-        page = render(figures(con, extra=settings.extra, **kw), snapshot=snapshot)
+        page = render(figures(con, settings=settings, **kw), snapshot=snapshot)
     finally:
         con.close()
     target.parent.mkdir(parents=True, exist_ok=True)

@@ -47,12 +47,13 @@ def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
 def _agency_filter(con: duckdb.DuckDBPyConnection) -> str:
     """SQL (with the macro's `agency` parameter) selecting the articles of an agency.
 
-    With the agency registry (tables `agencies` and `directive_assignees`) an
-    agency is its name or an alias; without it, its name in a directive's text
+    With the agency registry (tables `agencies` and `directive_assignees`, once a
+    load has filled them) an agency is its name or an alias; without it, its name in a directive's text
     or in the document's addressees. Both compare folded, accent-free text.
     """
     like = "'%' || lower(strip_accents(search_fold(agency))) || '%'"
-    if {"agencies", "directive_assignees"} <= _tables(con):
+    if {"agencies", "directive_assignees"} <= _tables(con) and con.execute(
+            "SELECT count(*) > 0 FROM directive_assignees").fetchall()[0][0]:
         return (
             "SELECT da.article_id FROM directive_assignees da JOIN agencies ag ON ag.agency_id = da.agency_id"
             f" WHERE lower(strip_accents(search_fold(ag.name))) LIKE {like}"

@@ -126,7 +126,7 @@ def test_filters_type_dates_limit(published):
 
 
 def test_agency_falls_back_to_directive_text_and_addressees(published):
-    # no agencies / directive_assignees tables in this warehouse
+    # no task assignments in this warehouse (directive_assignees empty)
     ids = {h["article_id"] for h in _search(published, "flood", agency="Department of Health")}
     assert ids == {"103"}  # named in a directive and as an addressee of 103 only
     assert {h["article_id"] for h in _search(published, "funds storm", agency="department of finance")} == {"101"}
@@ -135,14 +135,13 @@ def test_agency_falls_back_to_directive_text_and_addressees(published):
 
 def test_agency_uses_the_registry_when_it_exists(tmp_path):
     def registry(con):
-        con.execute("CREATE TABLE agencies (agency_id VARCHAR, name VARCHAR, kind VARCHAR, level VARCHAR,"
-                    " aliases VARCHAR[])")
-        con.execute("CREATE TABLE directive_assignees (article_id VARCHAR, ordinal INTEGER, agency_id VARCHAR,"
-                    " role VARCHAR)")
-        con.execute("INSERT INTO agencies VALUES ('doh', 'Department of Health', 'department', 'province',"
-                    " ['DOH', 'Sở Y tế'])")
+        # the tables exist (migration 0006); this warehouse's loads left them empty
+        con.execute("DELETE FROM directive_assignees")
+        con.execute("INSERT INTO agencies (agency_id, name, kind, level, aliases) VALUES"
+                    " ('doh-test', 'Department of Health Test', 'department', 'province', ['DOH', 'Sở Y tế'])")
         # the registry says 102's second directive is the health department's, though its text does not
-        con.execute("INSERT INTO directive_assignees VALUES ('102', 2, 'doh', 'lead')")
+        con.execute("INSERT INTO directive_assignees (article_id, ordinal, agency_id, role, position)"
+                    " VALUES ('102', 2, 'doh-test', 'lead', 0)")
 
     settings = _publish(Settings(duckdb_path=tmp_path / "portal.duckdb"), before_publish=registry)
     assert {h["article_id"] for h in _search(settings, "floods", agency="Department of Health")} == {"102"}
