@@ -16,6 +16,8 @@ from __future__ import annotations
 from typing import Any
 
 XCOM_KEY = "portal_note"
+# A load run's half of the note of the fetch run whose asset event started it.
+SOURCE_XCOM_KEY = "portal_note_for_source"
 # Airflow keeps at most 1000 characters of a note.
 MAX_NOTE = 1000
 LOAD_PENDING = "load pending"
@@ -37,8 +39,11 @@ def fetch_note(summary: dict[str, Any], *, announced: bool | None = None) -> str
         parts.append(f"{_n(summary, 'gone_articles')} withdrawn")
     if _n(summary, "failed"):
         parts.append(f"{_n(summary, 'failed')} failed")
-    batches = summary.get("batches")
-    head = (f"{batches if isinstance(batches, int) else len(batches)} batches, " if batches else "")
+    head = ""
+    if "backfill" in str(summary.get("kind") or ""):  # a backfill's mapped batches
+        batches = summary.get("batches") or 0
+        count = batches if isinstance(batches, int) else len(batches)
+        head = f"{count} batch{'es' if count != 1 else ''}, "
     line = head + ", ".join(parts)
     if announced is True:
         line += f"; {LOAD_PENDING}"
@@ -88,9 +93,12 @@ def load_note(loaded: dict[str, Any], checks: dict[str, Any] | None, *, publishe
 
 
 def reparse_note(summary: dict[str, Any], *, published: bool = False) -> str:
-    keys = [k for k in ("pages", "articles", "new_articles", "changed_articles", "quarantined")
-            if k in summary and isinstance(summary.get(k), int)]
-    line = "reparsed: " + (", ".join(f"{summary[k]} {k.replace('_', ' ')}" for k in keys) or "done")
+    """``reparsed 40 pages (38 articles: 0 new, 2 changed, 0 quarantined) with parser 1.2.0``."""
+    line = (f"reparsed {_n(summary, 'pages')} pages ({_n(summary, 'articles')} articles: "
+            f"{_n(summary, 'new_articles')} new, {_n(summary, 'changed_articles')} changed, "
+            f"{_n(summary, 'quarantined')} quarantined)")
+    if summary.get("parser_version"):
+        line += f" with parser {summary['parser_version']}"
     if published:
         line += "; snapshot published"
     return clip(line)

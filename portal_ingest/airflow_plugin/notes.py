@@ -14,14 +14,12 @@ import logging
 
 from airflow.listeners import hookimpl
 
-from portal_ingest.run_notes import XCOM_KEY, clip, complete_fetch_note
+from portal_ingest.run_notes import SOURCE_XCOM_KEY, XCOM_KEY, clip, complete_fetch_note
 
 log = logging.getLogger(__name__)
 
 PORTAL_DAGS = {"portal_latest_news", "portal_backfill", "portal_warehouse_load", "portal_reparse"}
 LOAD_DAG = "portal_warehouse_load"
-# A load pushes this too: its half of the note of the fetch run that started it.
-SOURCE_XCOM_KEY = "portal_note_for_source"
 
 
 @hookimpl
@@ -41,7 +39,19 @@ def _write_notes(dag_run, *, failed: bool) -> None:
 
     session = object_session(dag_run)
     if session is None:
+        # `airflow dags test` ends a run held by no session: write in a session of our own.
+        from airflow.models.dagrun import DagRun
+        from airflow.utils.session import create_session
+
+        with create_session() as own:
+            attached = own.get(DagRun, dag_run.id)
+            if attached is not None:
+                _write_in(own, attached, failed=failed)
         return
+    _write_in(session, dag_run, failed=failed)
+
+
+def _write_in(session, dag_run, *, failed: bool) -> None:
     try:
         note = _latest_xcom(session, dag_run, XCOM_KEY)
         if failed:
