@@ -130,7 +130,8 @@ NETWORK_RETRIES = {
         ),
     },
     deadline=None if _in_airflow_dags_test() else OVERRUN_ALERT,
-    tags=["portal", "ingest", "network"],
+    # The UI's schedule column shows only the asset of an AssetOrTimeSchedule: the tag shows the cron.
+    tags=["portal", "ingest", "network", f"cron {SCHEDULE} UTC + new-article watcher"],
     doc_md=__doc__,
 )
 def portal_latest_news():

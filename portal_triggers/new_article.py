@@ -2,7 +2,8 @@
 
 Used through an `AssetWatcher` on the ``portal_list_page_1`` asset, which is part
 of `portal_latest_news`'s schedule: the triggerer polls page 1 of the latest-news
-list (one conditional GET per poll, through the polite `ingest.http.PortalClient`)
+list (one conditional GET per poll, asynchronous: `ingest.watch.PageWatcher`, with the
+crawler's User-Agent, robots.txt and same-host rules)
 and yields a `TriggerEvent` when the page lists an article id above the watermark.
 
 Watermark: the highest article id seen on page 1 (article ids only grow). It is kept
@@ -33,30 +34,6 @@ def _as_int(article_id: Any) -> int | None:
         return int(str(article_id).strip())
     except (TypeError, ValueError):
         return None
-
-
-def listed_article_ids(body: bytes, url: str) -> list[str]:
-    """Article ids on a list page, in page order (the parser first, links as a fallback)."""
-    ids: list[str] = []
-    try:
-        import transforms
-
-        items = transforms.parse_listing(body, url).get("items") or []
-        ids = [str(it["article_id"]) for it in items if it.get("article_id")]
-    except Exception:  # noqa: BLE001 - a parser failure must not stop the watcher
-        ids = []
-    if ids:
-        return ids
-    import re
-
-    from ingest.urls import article_id
-
-    seen: list[str] = []
-    for href in re.findall(rb"""href\s*=\s*["']([^"']+)["']""", body, flags=re.I):
-        aid = article_id(href.decode("utf-8", "replace").replace("&amp;", "&"))
-        if aid and aid not in seen:
-            seen.append(aid)
-    return seen
 
 
 class NewArticleTrigger(BaseEventTrigger):
@@ -134,35 +111,27 @@ class NewArticleTrigger(BaseEventTrigger):
                 self.log.warning("asset state store not writable (%s); watermark kept in memory", exc)
 
     # -- polling ---------------------------------------------------------------
-    def _poll_once(self, client, url: str) -> tuple[str, list[str] | None]:
-        """One conditional GET of page 1 -> (final url, ids), ids None when not modified."""
-        # The client remembers ETag/Last-Modified, so a repeated poll is conditional.
-        response = client.get(url)
-        if response.not_modified:
-            return response.url, None
-        if response.status >= 400:
-            raise RuntimeError(f"list page answered HTTP {response.status}: {url}")
-        return response.url, listed_article_ids(response.body, response.url)
-
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        # The triggerer runs every trigger on one event loop and warns when it is held
+        # (`blocked_main_thread_warning_threshold`, 0.2 s): the poll is asynchronous I/O
+        # (`ingest.watch`, httpx) and a regular expression, nothing that blocks.
         from ingest.config import Settings
-        from ingest.http import PortalClient
+        from ingest.watch import PageWatcher
 
         base_url = await self._resolve_base_url()
         settings = Settings.from_env(base_url=base_url, list_path=self.list_path)
-        # One request per poll: no retries inside a poll, the next poll is the retry.
-        settings = settings.with_overrides(max_retries=0)
         url = settings.base_url.rstrip("/") + "/" + settings.list_path.lstrip("/")
         self.log.info("watching %s every %.0f s for new article ids", url, self.poll_interval)
         polls = 0
-        with PortalClient(settings) as client:
+        async with PageWatcher(settings, url) as watcher:
             while self.max_polls is None or polls < self.max_polls:
                 polls += 1
                 try:
-                    final_url, ids = await asyncio.to_thread(self._poll_once, client, url)
+                    poll = await watcher.poll()
+                    final_url, ids = poll.url, poll.ids
                 except Exception as exc:  # noqa: BLE001 - the portal being down must not kill the watcher
                     self.log.warning("poll of %s failed: %s", url, exc)
-                    ids = None
+                    final_url, ids = url, None
                 if ids:
                     numeric = sorted({n for n in map(_as_int, ids) if n is not None})
                     top = numeric[-1] if numeric else None
@@ -179,4 +148,5 @@ class NewArticleTrigger(BaseEventTrigger):
                         )
                 if self.max_polls is not None and polls >= self.max_polls:
                     break
-                await asyncio.sleep(self.poll_interval)
+                # robots.txt's Crawl-delay, when longer, spaces the polls out.
+                await asyncio.sleep(max(self.poll_interval, watcher.min_interval))

@@ -113,16 +113,21 @@ def _facts(ov: dict[str, Any]) -> str:
     return f"<h2>Freshness</h2><div class=facts id=freshness>{cells}</div>"
 
 
-def _fmt(value: Any) -> str:
+def _fmt(name: str, value: Any) -> str:
+    """Shares as percentages, days and counts as plain numbers."""
+    if value is None:
+        return "–"
+    if "share" in name or name == "missing_number_or_date":
+        return f"{float(value):.1%}"
     if isinstance(value, float):
-        return f"{value:.3g}" if abs(value) >= 1 else f"{value:.1%}"
-    return _e(value if value is not None else "–")
+        return f"{value:,.1f}".removesuffix(".0")
+    return _e(value)
 
 
 def _checks(checks: dict[str, Any]) -> str:
     rows = "".join(
         f"<tr><td>{_e(c['name'])}</td><td>{'<span class=ok>passed</span>' if c['ok'] else '<span class=bad>FAILED</span>'}</td>"
-        f"<td class=n>{_fmt(c['value'])}</td><td class=n>{_fmt(c['threshold'])}</td><td>{_e(c['detail'])}</td></tr>"
+        f"<td class=n>{_fmt(c['name'], c['value'])}</td><td class=n>{_fmt(c['name'], c['threshold'])}</td><td>{_e(c['detail'])}</td></tr>"
         for c in checks["items"]
     )
     return ("<h2>Quality checks</h2><table id=checks><tr><th>check</th><th>result</th><th>value</th>"
@@ -149,9 +154,10 @@ def _dag_runs(data: dict[str, Any]) -> str:
 
 def _warehouse_runs(runs: list[dict[str, Any]], airflow: dict[str, tuple[str, str]]) -> str:
     head = ("<h2>Warehouse runs</h2><div class=muted>The <code>runs</code> table of the snapshot: the last "
-            "runs of each kind with their counts.</div><table id=warehouse-runs><tr><th>kind</th><th>run</th>"
+            "runs of each kind with their counts (new and changed are articles; pages loaded counts every stored "
+            "page, list pages included).</div><table id=warehouse-runs><tr><th>kind</th><th>run</th>"
             "<th>status</th><th>started</th><th>requests</th><th>new</th><th>changed</th><th>quarantined</th>"
-            "<th>loaded</th><th>errors</th></tr>")
+            "<th>pages loaded</th><th>errors</th></tr>")
     rows = []
     for r in runs:
         link = _e(r["run_id"])
