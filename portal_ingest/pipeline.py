@@ -210,7 +210,7 @@ def publish_snapshot(settings: Settings) -> dict[str, Any]:
 
     started = time.monotonic()
     result = publish(settings)
-    out = {"snapshot": str(settings.snapshot_path), "elapsed_s": round(time.monotonic() - started, 2)}
+    out = {"snapshot": str(settings.snapshot_path.resolve()), "elapsed_s": round(time.monotonic() - started, 2)}
     if result is not None and not isinstance(result, (str, bytes)) and not hasattr(result, "__fspath__"):
         out.update(_jsonable(result) if isinstance(_jsonable(result), dict) else {"result": _jsonable(result)})
     log.info("published snapshot %s", out["snapshot"])

@@ -84,3 +84,16 @@ def test_flags_before_the_command_are_kept():
     assert args.duckdb == "x.duckdb" and args.max_rps == 0
     args = build_parser().parse_args(["sql", "--duckdb", "y.duckdb", "SELECT 1"])
     assert args.duckdb == "y.duckdb"
+
+
+def test_outside_the_project_folder_says_which_file_and_how_to_point_at_it(tmp_path):
+    """Run from another folder: the error names the absolute file it looked for and
+    how to point the CLI at the warehouse (issue 16)."""
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PORTAL_")}
+    proc = subprocess.run([*CLI, "sql", "SELECT 1"], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env=env)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(tmp_path / "data" / "portal.snapshot.duckdb") in lines[0]
+    assert "PORTAL_DUCKDB" in lines[0] and "--duckdb" in lines[0]
