@@ -82,7 +82,7 @@ _DATE = {"type": ["null", "string"], "format": "date", "pattern": r"^\d{4}-\d{2}
 )
 def portal_backfill():
     @task(task_id="plan_page_batches", retries=0)
-    def plan_page_batches(params=None, dag_run=None) -> list[dict]:
+    def plan_page_batches(params=None, dag_run=None, ti=None) -> list[dict]:
         """
         #### plan_page_batches
         Validates the range and returns the batches to fetch (empty on a dry run).
@@ -114,6 +114,7 @@ def portal_backfill():
         print(f"{len(batches)} batches planned for run {run_id}")
         if p.get("dry_run"):
             print("dry run: nothing fetched")
+            ti.xcom_push(key=run_notes.XCOM_KEY, value=f"dry run: {len(batches)} batches planned, nothing fetched")
             return []
         return batches
 

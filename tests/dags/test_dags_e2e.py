@@ -51,9 +51,14 @@ def test_latest_news_then_warehouse_load(replica_factory, make_airflow_home):
     assert len(af.asset_events(WAREHOUSE.uri)) == 1
     assert af.duckdb.with_name("portal.snapshot.duckdb").exists()
 
-    # 3. nothing new on the portal: the announce task is skipped and emits no event.
-    af.dags_test("portal_latest_news")
+    # 3. nothing new on the portal: the announce task is skipped and emits no event,
+    #    and says why in its own log and on the run.
+    proc = af.dags_test("portal_latest_news")
     assert af.task_states("portal_latest_news")["announce_raw_pages"] == ["skipped"]
+    assert "skipped: nothing new or changed" in proc.stdout + proc.stderr
+    (note,) = af.db("SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id "
+                    "WHERE r.dag_id = 'portal_latest_news' ORDER BY r.id DESC LIMIT 1")[0]
+    assert note.endswith("0 new, 0 changed; nothing new, no load"), note
     assert len(af.asset_events(RAW_PAGES.uri)) == 1
 
     # 4. one new article: a second event naming it; the load adds it.
@@ -71,7 +76,9 @@ def test_backfill_page_range_in_batches(replica_factory, make_airflow_home):
     replica = replica_factory(articles=60, seed=5)
     af = make_airflow_home(replica.base_url)
 
-    af.dags_test("portal_backfill", {"from_page": 2, "to_page": 3, "batch_size": 1})
+    proc = af.dags_test("portal_backfill", {"from_page": 2, "to_page": 3, "batch_size": 1})
+    # The batch summaries are read in one slice: no lookup of an offset that cannot exist.
+    assert "XCom not found" not in proc.stdout + proc.stderr
     states = af.task_states("portal_backfill")
     assert states["plan_page_batches"] == ["success"]
     assert states["fetch_page_batch"] == ["success", "success"]  # one mapped instance per batch
@@ -88,6 +95,9 @@ def test_backfill_page_range_in_batches(replica_factory, make_airflow_home):
     assert all(s == ["success"] for s in af.task_states("portal_reparse").values())
     assert {r[0] for r in warehouse_rows(af.duckdb, "SELECT article_id FROM articles")} == ids
     assert len(af.asset_events(WAREHOUSE.uri)) == 2
+    notes = dict(af.db("SELECT r.dag_id, n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id"))
+    assert notes["portal_backfill"].startswith("2 batches, ") and notes["portal_backfill"].endswith("; load pending")
+    assert notes["portal_reparse"].startswith("reparsed ") and notes["portal_reparse"].endswith("snapshot published")
 
     # A dry run plans and fetches nothing: no event.
     af.dags_test("portal_backfill", {"from_page": 1, "to_page": 3, "dry_run": True})
