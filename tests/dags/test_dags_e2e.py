@@ -153,3 +153,6 @@ def test_airflow_objects_override_env_and_failed_check_fails_loudly(replica_fact
     assert states["load_pending_pages"] == ["success"] and states["check_data_quality"] == ["failed"]
     assert states["publish_snapshot"] == ["upstream_failed"]
     assert af.asset_events(WAREHOUSE.uri) == []
+    (note,) = af.db("SELECT n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id "
+                    "WHERE r.dag_id = 'portal_warehouse_load'")[0]
+    assert note.startswith("FAILED at check_data_quality; loaded ") and "missing_number_or_date" in note, note
