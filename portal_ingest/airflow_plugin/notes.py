@@ -90,7 +90,7 @@ def _with_failure(session, dag_run, note: str | None) -> str:
     failed = session.scalars(
         select(TaskInstance.task_id).where(
             TaskInstance.dag_id == dag_run.dag_id, TaskInstance.run_id == dag_run.run_id,
-            TaskInstance.state.in_([TaskInstanceState.FAILED, TaskInstanceState.UPSTREAM_FAILED]),
+            TaskInstance.state == TaskInstanceState.FAILED,  # not the tasks it held back
         )
     ).all()
     where = ", ".join(sorted(set(failed))) or "the run (timeout?)"
