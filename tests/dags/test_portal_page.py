@@ -140,6 +140,15 @@ def test_portal_page_shows_the_runs_it_made(replica_factory, make_airflow_home, 
         assert notes["portal_latest_news"] in text and notes["portal_warehouse_load"] in text
         assert "missing_number_or_date" in frame.locator("#checks").inner_text()
         assert "portal-ingest report" in frame.locator("#report-missing").inner_text()
+
+        # The analysts' report (`portal-ingest report` writes it beside the snapshot) is embedded once it exists.
+        report = af.duckdb.with_name("portal.snapshot.report.html")
+        report.write_text("<!doctype html><title>r</title><h1 id=r>Analysts' charts</h1>", encoding="utf-8")
+        frame.goto(f"{base}/portal/")
+        frame.wait_for_selector("iframe.report", timeout=60_000)
+        served = page.request.get(f"{base}/portal/report")
+        assert served.status == 200 and "Analysts' charts" in served.text()
+        assert "sandbox" in served.headers.get("content-security-policy", "")
         if shots:
             out = Path(shots)
             out.mkdir(parents=True, exist_ok=True)
