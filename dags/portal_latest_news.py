@@ -1,9 +1,18 @@
 """
 ### portal_latest_news: fetch new and changed articles from the portal's latest-news list
 
+**What happened**: each run's note says it in one line (`302 requests, 1 new, 0 changed;
+loaded 1; checks passed`); the [Portal page](/plugin/portal) shows the last runs with
+their counts, the warehouse's freshness, the quality checks and the quarantine.
+
 Runs every 30 minutes (cron in `PORTAL_LATEST_SCHEDULE`, UTC) **and** as soon as the
 triggerer sees a new article id on list page 1 (asset `portal_list_page_1`, polled
 every `PORTAL_WATCH_INTERVAL` seconds, default 60).
+
+**No date-range backfill here**: a run always reads the list as it is now, so Airflow's
+"Backfill" (one run per 30-minute slot) would only repeat today's crawl; this DAG refuses
+backfill runs (`allowed_run_types`). To fetch history, trigger **`portal_backfill`** with a
+page range or `since`/`until` dates.
 
 1. `discover_and_fetch`: reads the latest-news list pages, compares them with what the
    warehouse knows (the published snapshot plus pages waiting in the landing area) and
@@ -43,6 +52,7 @@ from airflow.sdk import (
     task,
 )
 
+from portal_ingest import run_notes
 from portal_ingest.airflow_assets import LIST_PAGE_NAME, LIST_PAGE_URI, RAW_PAGES
 from portal_ingest.airflow_tasks import NETWORK_RETRIES
 from portal_triggers.new_article import NewArticleTrigger
@@ -95,6 +105,10 @@ OVERRUN_ALERT = DeadlineAlert(
     catchup=False,
     max_active_runs=1,
     is_paused_upon_creation=False,
+    description=f"Fetch new and changed articles: every 30 min (cron {SCHEDULE} UTC) and on a new article id "
+    "on list page 1 (asset watcher). History: use portal_backfill.",
+    # Airflow's date-range backfill would repeat today's crawl once per slot: refused.
+    allowed_run_types=["scheduled", "manual", "asset_triggered"],
     dagrun_timeout=timedelta(hours=2),
     default_args={"owner": "portal-ingest", "retries": 0},
     params={
@@ -108,12 +122,13 @@ OVERRUN_ALERT = DeadlineAlert(
         ),
     },
     deadline=None if _in_airflow_dags_test() else OVERRUN_ALERT,
-    tags=["portal", "ingest", "network"],
+    # The UI's schedule column shows only the asset of an AssetOrTimeSchedule: the tag shows the cron.
+    tags=["portal", "ingest", "network", f"cron {SCHEDULE} UTC + new-article watcher"],
     doc_md=__doc__,
 )
 def portal_latest_news():
     @task(task_id="discover_and_fetch", **NETWORK_RETRIES)
-    def discover_and_fetch(params=None, dag_run=None) -> dict:
+    def discover_and_fetch(params=None, dag_run=None, ti=None) -> dict:
         """
         #### discover_and_fetch
         Reads the latest-news list and fetches new and changed articles into the landing
@@ -132,11 +147,12 @@ def portal_latest_news():
             run_id=at.run_id_for("crawl", dag_run), origin=at.origin(DAG_ID),
         ).to_dict()
         at.print_fetch(summary, "run")
+        ti.xcom_push(key=run_notes.XCOM_KEY, value=run_notes.fetch_note(summary))
         at.raise_if_failed(summary)  # nothing could be read: fail, and be retried
         return summary
 
     @task(task_id="announce_raw_pages", outlets=[RAW_PAGES])
-    def announce_raw_pages(summary: dict, outlet_events=None) -> dict:
+    def announce_raw_pages(summary: dict, outlet_events=None, ti=None) -> dict:
         """
         #### announce_raw_pages
         Emits the `portal_raw_pages` asset event (extra: run id, counts, article ids), which
@@ -147,6 +163,9 @@ def portal_latest_news():
         """
         from portal_ingest.airflow_tasks import asset_extra
 
+        # Every run is announced (the load records it in `runs`, news or not): the note
+        # says what follows, completed by the load run it starts.
+        ti.xcom_push(key=run_notes.XCOM_KEY, value=run_notes.fetch_note(summary, announced=True))
         extra = asset_extra(summary)
         outlet_events[RAW_PAGES].extra = extra
         print(f"asset event {RAW_PAGES.uri}: {extra['counts']}; new {extra['new_ids'][:20]} changed {extra['changed_ids'][:20]}")

@@ -1,6 +1,9 @@
 """
 ### portal_reparse: rebuild the parsed tables from stored raw pages (no network)
 
+The run's note says what it rebuilt; the [Portal page](/plugin/portal) shows the quarantine
+and the checks after it.
+
 Not scheduled. Trigger it after a parser change (new `parser_version`): it re-parses
 the stored raw pages with the current parser and rewrites `articles`, `directives`,
 `citations`, ... (an article whose extracted content changed gets a new version).
@@ -23,6 +26,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 
+from portal_ingest import run_notes
 from portal_ingest.airflow_assets import WAREHOUSE
 from portal_ingest.airflow_tasks import WRITER
 
@@ -36,6 +40,7 @@ DAG_ID = "portal_reparse"
     catchup=False,
     max_active_runs=1,
     is_paused_upon_creation=False,
+    description="Rebuild the parsed tables from stored raw pages with the current parser (no network); republish.",
     dagrun_timeout=timedelta(hours=6),
     default_args={"owner": "portal-ingest", "retries": 0},
     params={
@@ -70,7 +75,7 @@ def portal_reparse():
         return summary
 
     @task(task_id="publish_snapshot", outlets=[WAREHOUSE], **WRITER)
-    def publish_snapshot(reparsed: dict, outlet_events=None) -> dict:
+    def publish_snapshot(reparsed: dict, outlet_events=None, ti=None) -> dict:
         """
         #### publish_snapshot
         Publishes the analysts' snapshot and emits the `portal_warehouse` asset event.
@@ -85,6 +90,7 @@ def portal_reparse():
             "reparse": {k: v for k, v in reparsed.items() if isinstance(v, (int, float, str, bool)) or v is None},
             "snapshot": published["snapshot"],
         }
+        ti.xcom_push(key=run_notes.XCOM_KEY, value=run_notes.reparse_note(reparsed, published=True))
         return published
 
     publish_snapshot(reparse_raw_pages())

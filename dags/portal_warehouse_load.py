@@ -1,6 +1,11 @@
 """
 ### portal_warehouse_load: parse and load fetched pages, check them, publish the snapshot
 
+**What happened**: the run's note says it in one line (`loaded 1 (1 new, 0 changed, 0
+quarantined) from 1 batch; checks passed; snapshot published`), and completes the note of
+the fetch run that started it. The [Portal page](/plugin/portal) shows the checks with their
+figures and thresholds, the quarantine (each error, and the stored page) and the analysts' report.
+
 Scheduled on the `portal_raw_pages` asset: runs after every `portal_latest_news` or
 `portal_backfill` run (each one lands at least its run record, so `runs` shows every
 run, the ones that found nothing too). The steps are the pipeline's fetch -> load ->
@@ -38,6 +43,7 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 
+from portal_ingest import run_notes
 from portal_ingest.airflow_assets import RAW_PAGES, WAREHOUSE
 from portal_ingest.airflow_tasks import WRITER
 
@@ -51,6 +57,7 @@ DAG_ID = "portal_warehouse_load"
     catchup=False,
     max_active_runs=1,
     is_paused_upon_creation=False,
+    description="Parse and load fetched pages (one writer), run the quality checks, publish the analysts' snapshot.",
     dagrun_timeout=timedelta(hours=6),
     default_args={"owner": "portal-ingest", "retries": 0},
     tags=["portal", "warehouse"],
@@ -85,7 +92,7 @@ def portal_warehouse_load():
         return summary
 
     @task(task_id="check_data_quality", **WRITER)
-    def check_data_quality(loaded: dict) -> dict:
+    def check_data_quality(loaded: dict, ti=None) -> dict:
         """
         #### check_data_quality
         Duplicate keys, share of quarantined pages, share of documents missing a number or
@@ -98,12 +105,19 @@ def portal_warehouse_load():
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        report = pipeline.check_quality(settings_for_airflow()).to_dict()
+        try:
+            report = pipeline.check_quality(settings_for_airflow()).to_dict()
+        except Exception as exc:
+            # Say it on the run (and on the fetch run that started it) before failing.
+            part = f"{run_notes.load_part(loaded, None)}; checks FAILED: {exc}"
+            ti.xcom_push(key=run_notes.XCOM_KEY, value=run_notes.clip(part))
+            ti.xcom_push(key=run_notes.SOURCE_XCOM_KEY, value=run_notes.clip(part))
+            raise
         print(f"quality checks passed: {report['summary']}")
         return report
 
     @task(task_id="publish_snapshot", outlets=[WAREHOUSE], **WRITER)
-    def publish_snapshot(loaded: dict, report: dict, outlet_events=None) -> dict:
+    def publish_snapshot(loaded: dict, report: dict, outlet_events=None, ti=None) -> dict:
         """
         #### publish_snapshot
         Publishes the analysts' read-only snapshot and emits the `portal_warehouse` asset
@@ -121,6 +135,8 @@ def portal_warehouse_load():
         }
         outlet_events[WAREHOUSE].extra = extra
         print(f"asset event {WAREHOUSE.uri}: {extra}")
+        ti.xcom_push(key=run_notes.XCOM_KEY, value=run_notes.load_note(loaded, report, published=True))
+        ti.xcom_push(key=run_notes.SOURCE_XCOM_KEY, value=run_notes.load_part(loaded, report))
         return published
 
     loaded = load_pending_pages()

@@ -21,8 +21,7 @@ from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, listed_on
 from ingest.run import GONE_STATUSES, CrawlResult, FetchRun
-from ingest.urls import canonicalise
-from transforms import urls as shapes
+from ingest.urls import canonicalise, channel_list_url
 from transforms.dates import parse_instant
 from transforms.urls import list_page_url
 
@@ -36,12 +35,6 @@ __all__ = [
 
 # At most this many pages past the end of a page range are re-read after drift.
 MAX_OVERLAP_PAGES = 10
-
-
-def channel_list_url(settings: Settings, channel: int | None = None) -> str:
-    """Page 1 of the configured list, or of one channel's list (canonical)."""
-    base = canonicalise(settings.list_path, settings.base_url)
-    return canonicalise(shapes.channel_list_url(base, channel))
 
 
 def _page(list_url: str, number: int) -> str:

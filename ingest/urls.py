@@ -7,7 +7,13 @@ The canonical URL only keeps the same page from being stored under two spellings
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from transforms import urls as shapes
+
+if TYPE_CHECKING:
+    from ingest.config import Settings
 
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
@@ -70,3 +76,10 @@ def same_host(url: str, base: str) -> bool:
         return True
     # http://host <-> https://host upgrades (both on default ports).
     return u_port == _DEFAULT_PORTS[u_scheme] and b_port == _DEFAULT_PORTS[b_scheme]
+
+
+def channel_list_url(settings: Settings, channel: int | None = None) -> str:
+    """Page 1 of the configured list, or of one channel's list (canonical): what the
+    crawler reads first and the triggerer's watcher polls."""
+    base = canonicalise(settings.list_path, settings.base_url)
+    return canonicalise(shapes.channel_list_url(base, channel))

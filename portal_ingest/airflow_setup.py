@@ -7,8 +7,13 @@ Run by `make run` and by the compose init service after ``airflow db migrate``
 
 - pool ``duckdb_writer`` with 1 slot (always reset to 1 slot: DuckDB has one writer);
 - connection ``portal`` (http; schema/host/port from ``PORTAL_BASE_URL``);
-- variables ``portal_duckdb`` (absolute path), ``portal_max_rps``, ``portal_concurrency``
-  from ``PORTAL_DUCKDB``, ``PORTAL_MAX_RPS``, ``PORTAL_CONCURRENCY``.
+- variable ``portal_duckdb`` (absolute path) from ``PORTAL_DUCKDB``.
+
+``portal_max_rps`` and ``portal_concurrency`` are not created: the environment gives
+them, and Airflow 3 masks every variable value it reads, warning in every task log
+("Skipping masking for a secret as it's too short (<5 chars)") for values like ``1``
+or ``4``. An operator may still set them as overrides; copies that an earlier version
+of this setup created are removed.
 
 An existing connection or variable is kept as it is (an operator's override
 survives restarts) and reported when it differs from the environment;
@@ -33,11 +38,12 @@ MANAGED = "managed by portal_ingest.airflow_setup (from the environment)"
 
 
 def _variable_values(settings: Settings) -> dict[str, str]:
-    return {
-        "portal_duckdb": str(settings.duckdb_path.expanduser().resolve()),
-        "portal_max_rps": f"{settings.max_rps:g}",
-        "portal_concurrency": str(settings.concurrency),
-    }
+    return {"portal_duckdb": str(settings.duckdb_path.expanduser().resolve())}
+
+
+# Created by earlier versions from the environment; their short values made every task
+# log Airflow's "too short to mask" warning. Removed when still as this setup made them.
+NOT_MANAGED_ANY_MORE = ("portal_max_rps", "portal_concurrency")
 
 
 def ensure_airflow_objects(settings: Settings | None = None, *, overwrite: bool = False) -> dict[str, str]:
@@ -94,6 +100,11 @@ def ensure_airflow_objects(settings: Settings | None = None, *, overwrite: bool 
                 report[key] = "updated"
             else:
                 report[key] = f"kept {var.val!r} (environment says {value!r})"
+        for name in NOT_MANAGED_ANY_MORE:
+            var = session.scalar(select(Variable).where(Variable.key == name))
+            if var is not None and var.description == MANAGED:
+                session.delete(var)
+                report[f"variable {name}"] = "removed (the environment gives it)"
     return report
 
 

@@ -336,6 +336,8 @@ def main(argv: list[str] | None = None) -> int:
         if debug:
             traceback.print_exc()
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        if type(exc).__name__ == "WarehouseMissing":  # e.g. run outside the project folder
+            message += ", or point at the warehouse with --duckdb FILE or PORTAL_DUCKDB=FILE"
         print(f"error: {type(exc).__name__}: {message}", file=sys.stderr)
         return 1
 

@@ -22,6 +22,7 @@ import time
 from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from ingest.landing import new_run_id
@@ -234,12 +235,13 @@ def publish_snapshot(settings: Settings) -> PublishReport:
 
     started = time.monotonic()
     path = publish(settings)
-    log.info("published snapshot %s", path)
+    snapshot = str(Path(path).resolve())  # absolute: messages and notes name the real file
+    log.info("published snapshot %s", snapshot)
     from warehouse.report import report_path
 
     report = report_path(settings.snapshot_path)  # rewritten by the publish (its failure is logged)
-    return PublishReport(snapshot=str(path), elapsed_s=round(time.monotonic() - started, 2),
-                         report=str(report) if report.exists() else None)
+    return PublishReport(snapshot=snapshot, elapsed_s=round(time.monotonic() - started, 2),
+                         report=str(report.resolve()) if report.exists() else None)
 
 
 def run_steps(settings: Settings, fetch: Callable[[], FetchReport]) -> RunReport:

@@ -2,7 +2,8 @@
 
 Used through an `AssetWatcher` on the ``portal_list_page_1`` asset, which is part
 of `portal_latest_news`'s schedule: the triggerer polls page 1 of the latest-news
-list (one conditional GET per poll, through the polite `ingest.http.PortalClient`)
+list (one conditional GET per poll, asynchronous: `ingest.watch.PageWatcher`, with the
+crawler's User-Agent, robots.txt and same-host rules)
 and yields a `TriggerEvent` when the page lists an article id above the watermark.
 
 Watermark: the highest article id seen on page 1 (article ids only grow). It is kept
@@ -33,16 +34,6 @@ def _as_int(article_id: Any) -> int | None:
         return int(str(article_id).strip())
     except (TypeError, ValueError):
         return None
-
-
-def listed_article_ids(body: bytes, url: str) -> list[str]:
-    """Article ids on a list page, in page order: the crawler's own reading of a list
-    page (`transforms.parse_listing` on the bytes, ids by `transforms.urls`), so the
-    watcher and the crawler never disagree on what an id is."""
-    import transforms
-
-    items = transforms.parse_listing(body, url).get("items") or []
-    return [str(it["article_id"]) for it in items if it.get("article_id")]
 
 
 class NewArticleTrigger(BaseEventTrigger):
@@ -120,37 +111,28 @@ class NewArticleTrigger(BaseEventTrigger):
                 self.log.warning("asset state store not writable (%s); watermark kept in memory", exc)
 
     # -- polling ---------------------------------------------------------------
-    def _poll_once(self, client, url: str) -> tuple[str, list[str] | None]:
-        """One conditional GET of page 1 -> (final url, ids), ids None when not modified."""
-        # The client remembers ETag/Last-Modified, so a repeated poll is conditional.
-        response = client.get(url)
-        if response.not_modified:
-            return response.url, None
-        if response.status >= 400:
-            raise RuntimeError(f"list page answered HTTP {response.status}: {url}")
-        return response.url, listed_article_ids(response.body, response.url)
-
     async def run(self) -> AsyncIterator[TriggerEvent]:
+        # The triggerer runs every trigger on one event loop and warns when it is held
+        # (`blocked_main_thread_warning_threshold`, 0.2 s): the poll is asynchronous I/O
+        # (`ingest.watch`, httpx) and the article-id rule of `transforms.urls`, nothing that blocks.
         from ingest.config import Settings
-        from ingest.http import PortalClient
+        from ingest.urls import channel_list_url
+        from ingest.watch import PageWatcher
 
         base_url = await self._resolve_base_url()
         settings = Settings.from_env(base_url=base_url, list_path=self.list_path)
-        # One request per poll: no retries inside a poll, the next poll is the retry.
-        settings = settings.with_overrides(max_retries=0)
-        from ingest.crawl import channel_list_url
-
         url = channel_list_url(settings)  # the list the crawler reads, page 1
         self.log.info("watching %s every %.0f s for new article ids", url, self.poll_interval)
         polls = 0
-        with PortalClient(settings) as client:
+        async with PageWatcher(settings, url) as watcher:
             while self.max_polls is None or polls < self.max_polls:
                 polls += 1
                 try:
-                    final_url, ids = await asyncio.to_thread(self._poll_once, client, url)
+                    poll = await watcher.poll()
+                    final_url, ids = poll.url, poll.ids
                 except Exception as exc:  # noqa: BLE001 - the portal being down must not kill the watcher
                     self.log.warning("poll of %s failed: %s", url, exc)
-                    ids = None
+                    final_url, ids = url, None
                 if ids:
                     numeric = sorted({n for n in map(_as_int, ids) if n is not None})
                     top = numeric[-1] if numeric else None
@@ -167,4 +149,5 @@ class NewArticleTrigger(BaseEventTrigger):
                         )
                 if self.max_polls is not None and polls >= self.max_polls:
                     break
-                await asyncio.sleep(self.poll_interval)
+                # robots.txt's Crawl-delay, when longer, spaces the polls out.
+                await asyncio.sleep(max(self.poll_interval, watcher.min_interval))

@@ -106,3 +106,16 @@ def test_debug_shows_the_traceback_behind_the_line(tmp_path):
         assert result.returncode != 0
         assert "Traceback (most recent call last)" in result.stderr and "_env_int" in result.stderr
         assert result.stderr.strip().splitlines()[-1] == line
+
+
+def test_outside_the_project_folder_says_which_file_and_how_to_point_at_it(tmp_path):
+    """Run from another folder: the error names the absolute file it looked for and
+    how to point the CLI at the warehouse (issue 16)."""
+    env = {k: v for k, v in __import__("os").environ.items() if not k.startswith("PORTAL_")}
+    proc = subprocess.run([*CLI, "sql", "SELECT 1"], capture_output=True, text=True, timeout=120,
+                          cwd=tmp_path, env=env)
+    assert proc.returncode != 0
+    lines = proc.stderr.strip().splitlines()
+    assert len(lines) == 1, proc.stderr
+    assert str(tmp_path / "data" / "portal.snapshot.duckdb") in lines[0]
+    assert "PORTAL_DUCKDB" in lines[0] and "--duckdb" in lines[0]

@@ -9,16 +9,33 @@
 
 from __future__ import annotations
 
-from . import article as _article
-from . import listing as _listing
-from .hashing import content_hash
-from .records import ArticleRecord, ListRecord
-from .sanity import sanity_errors
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
 from .version import PARSER_VERSION
+
+if TYPE_CHECKING:
+    from .hashing import content_hash
+    from .records import ArticleRecord, ListRecord
+    from .sanity import sanity_errors
+
+# Loaded on first use (PEP 562), not on `import transforms.urls`: the triggerer's watcher
+# reads article ids with `transforms.urls` on its event loop, where importing lxml and
+# the parsers would hold the loop for ~0.4 s.
+_LAZY = {"content_hash": ".hashing", "ArticleRecord": ".records", "ListRecord": ".records",
+         "sanity_errors": ".sanity"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _LAZY:
+        return getattr(import_module(_LAZY[name], __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def parse_article(html: bytes | str | None, url: str | None = None) -> ArticleRecord:
     """Parse one article page. Never raises: problems are reported in `warnings`."""
+    from . import article as _article
+
     try:
         return _article.parse_article(html, url)
     except Exception as exc:  # last line of defence: the contract says never raise
@@ -29,6 +46,8 @@ def parse_article(html: bytes | str | None, url: str | None = None) -> ArticleRe
 
 def parse_listing(html: bytes | str | None, url: str | None = None) -> ListRecord:
     """Parse one list page. Never raises; a page it cannot read has no items."""
+    from . import listing as _listing
+
     try:
         return _listing.parse_listing(html, url)
     except Exception:  # the list record has no warnings field (contract); an empty page is the answer

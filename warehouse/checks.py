@@ -72,24 +72,36 @@ def run_checks(
     given = {"max_quarantine_share": max_quarantine_share, "max_missing_share": max_missing_share,
              "max_days_without_new": max_days_without_new, "max_suspect_share": max_suspect_share,
              "max_unknown_agency_share": max_unknown_agency_share}
-    limits = {name: float(value if value is not None else getattr(settings, f"qc_{name}"))
-              for name, value in given.items()}
+    limits = limits_from(settings, **given)
     now = now or datetime.now(UTC)
     con = connect(settings, read_only=True)
     try:
-        report = QualityReport([
-            duplicate_keys(con),
-            quarantine_share(con, limits["max_quarantine_share"]),
-            missing_number_or_date(con, limits["max_missing_share"]),
-            days_without_new(con, limits["max_days_without_new"], now),
-            suspect_articles(con, limits["max_suspect_share"]),
-            unknown_agencies(con, limits["max_unknown_agency_share"]),
-        ])
+        report = checks_on(con, limits, now)
     finally:
         con.close()
     if raise_on_failure and not report.ok:
         raise DataQualityError(f"data-quality checks failed: {report.summary()}")
     return report
+
+
+def limits_from(settings: Settings, **given: float | None) -> dict[str, float]:
+    """The thresholds: those given (not None), else `Settings.qc_*`."""
+    names = ("max_quarantine_share", "max_missing_share", "max_days_without_new", "max_suspect_share",
+             "max_unknown_agency_share")
+    return {name: float(given[name] if given.get(name) is not None else getattr(settings, f"qc_{name}"))
+            for name in names}
+
+
+def checks_on(con, limits: dict[str, float], now: datetime) -> QualityReport:
+    """Every check on an open connection (the live warehouse, or the snapshot the Portal page reads)."""
+    return QualityReport([
+        duplicate_keys(con),
+        quarantine_share(con, limits["max_quarantine_share"]),
+        missing_number_or_date(con, limits["max_missing_share"]),
+        days_without_new(con, limits["max_days_without_new"], now),
+        suspect_articles(con, limits["max_suspect_share"]),
+        unknown_agencies(con, limits["max_unknown_agency_share"]),
+    ])
 
 
 def duplicate_keys(con) -> CheckResult:

@@ -61,7 +61,7 @@ def open_with_lock_wait(path: Path, *, read_only: bool, timeout_s: float) -> duc
             if time.monotonic() >= deadline:
                 program, pid = holder.groups()
                 raise WarehouseLocked(
-                    f"{path} is locked by PID {pid} ({program}); gave up after {timeout_s:g}s"
+                    f"{path.resolve()} is locked by PID {pid} ({program}); gave up after {timeout_s:g}s"
                 ) from None
             time.sleep(delay)
             delay = min(delay * 2, 1.0)
@@ -81,7 +81,7 @@ def connect(
     if lock_timeout_s is None:
         lock_timeout_s = target.lock_timeout_s if isinstance(target, Settings) else 30.0
     if read_only and not path.exists():
-        raise WarehouseMissing(f"no warehouse at {path}; run a load first")
+        raise WarehouseMissing(f"no warehouse at {path.resolve()}; run a load first")
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_lock_wait(path, read_only=read_only, timeout_s=lock_timeout_s)

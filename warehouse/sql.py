@@ -34,7 +34,7 @@ READING = {
 def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
     path = Path(settings.snapshot_path)
     if not path.exists():
-        raise WarehouseMissing(f"no snapshot at {path}; run a load first")
+        raise WarehouseMissing(f"no snapshot at {path.resolve()}; run a load first")
     con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     extensions.load(con, "fts")  # the snapshot's search macros need it; loaded before access is shut
     con.execute("SET enable_external_access = false")  # no file writes/reads, even via EXPLAIN ANALYZE COPY

@@ -60,6 +60,9 @@ def test_operator_experience(dagbag, dag_id):
     assert dag.start_date.utcoffset().total_seconds() == 0
     assert dag.max_active_runs == 1
     assert dag.is_paused_upon_creation is False
+    # The UI's DAG list shows a one-line purpose; the docs link to the Portal page.
+    assert dag.description and len(dag.description) <= 200
+    assert "/plugin/portal" in dag.doc_md
     for t in dag.tasks:
         assert t.doc_md and "When it fails" in t.doc_md, f"{dag_id}.{t.task_id} lacks doc_md"
 
@@ -161,17 +164,38 @@ def test_reparse_params(dagbag):
 @pytest.mark.parametrize("dag_id", ["portal_latest_news", "portal_backfill"])
 def test_a_fetch_that_found_nothing_is_still_announced(dagbag, dag_id):
     """The load DAG records every fetch run in `runs` (and publishes it), so a run that
-    found nothing must still reach it: no skip, an event whose extra says so."""
+    found nothing must still reach it: no skip, an event whose extra says so, and a run
+    note saying the load follows."""
     from types import SimpleNamespace
 
+    from portal_ingest import run_notes
     from portal_ingest.airflow_assets import RAW_PAGES
+
+    class PushedXComs:  # what the task pushes; the listener copies `portal_note` onto the run
+        def __init__(self):
+            self.values = {}
+
+        def xcom_push(self, key, value):
+            self.values[key] = value
 
     nothing = {"run_id": "r-quiet", "kind": "crawl", "origin": f"dag:{dag_id}", "status": "ok", "requests": 2,
                "not_modified": 0, "failed": 0, "new_ids": [], "changed_ids": [], "gone_ids": [],
                "rechecked_ids": [], "batches": ["b1"], "errors": []}
-    events = {RAW_PAGES: SimpleNamespace(extra=None)}
+    events, ti = {RAW_PAGES: SimpleNamespace(extra=None)}, PushedXComs()
     task = dagbag.dags[dag_id].get_task("announce_raw_pages")
     arg = nothing if dag_id == "portal_latest_news" else [nothing]
-    task.python_callable(arg, outlet_events=events)
+    task.python_callable(arg, outlet_events=events, ti=ti)
     assert events[RAW_PAGES].extra["run_id"] == "r-quiet"
     assert events[RAW_PAGES].extra["counts"]["new_articles"] == 0
+    assert ti.values[run_notes.XCOM_KEY].endswith("0 new, 0 changed; load pending")
+
+
+def test_latest_news_refuses_airflow_backfill_and_says_where_to_go(dagbag):
+    """Airflow's date-range backfill would repeat today's crawl once per 30-minute slot."""
+    dag = dagbag.dags["portal_latest_news"]
+    assert {str(t.value if hasattr(t, "value") else t) for t in dag.allowed_run_types} == {
+        "scheduled", "manual", "asset_triggered"}
+    assert "portal_backfill" in dag.description and "portal_backfill" in dag.doc_md
+    # The schedule is both: the cron (shown in a tag: the UI's schedule column shows the asset).
+    assert dag.timetable.timetable.expression == "*/30 * * * *" and dag.timetable.asset_condition is not None
+    assert any("*/30 * * * *" in tag for tag in dag.tags)
