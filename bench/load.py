@@ -21,6 +21,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from transforms import content_hash  # noqa: E402
 from warehouse.apply import (  # noqa: E402
     ARTICLE_COLUMNS,
     CITATION_COLUMNS,
@@ -32,7 +33,7 @@ from warehouse.apply import (  # noqa: E402
     write_articles,
 )
 from warehouse.db import connect, transaction  # noqa: E402
-from warehouse.parsing import Fetch, ParsedArticle, fallback_content_hash  # noqa: E402
+from warehouse.parsing import Fetch, ParsedArticle  # noqa: E402
 
 ICT = timezone(timedelta(hours=7))
 TYPES = ["Official Letter", "Decision", "Plan", "Directive", "Official Telegram", "Notice"]
@@ -69,7 +70,7 @@ def make_records(n: int, seed: int = 7) -> list[ParsedArticle]:
             "parser_version": VERSION, "warnings": [],
         }
         fetch = Fetch("article", record["url"], aid, start + timedelta(hours=6 * i, minutes=5), b"", f"raw{aid}")
-        out.append(ParsedArticle(fetch, aid, record, fallback_content_hash(record)))
+        out.append(ParsedArticle(fetch, aid, record, content_hash(record)))
     return out
 
 

@@ -9,10 +9,13 @@ one `channel` (ChannelId).
 1. `plan_page_batches`: checks the parameters and cuts the page range into at most
    `max_batches` batches of about `batch_size` pages (a date range is one batch that
    pages back until `since`). `dry_run` only logs the plan.
-2. `fetch_page_batch` (mapped, one task instance per batch, never one per article): reads
-   the batch's list pages and fetches the new and changed articles into the landing area.
+2. `fetch_page_batch` (mapped, one task instance per batch, never one per article): the
+   same resumable backfill as `portal-ingest backfill`, over the batch's pages: a cursor
+   (a retried instance goes on where it stopped) and, when page 1 moved meanwhile, the
+   entries pushed past the batch's last page are fetched too.
 3. `announce_raw_pages`: emits the same `portal_raw_pages` asset event as
-   `portal_latest_news`, which starts `portal_warehouse_load`. Nothing new: skipped, no event.
+   `portal_latest_news`, which starts `portal_warehouse_load` (which records the run in
+   `runs`, whatever it found).
 
 **When it fails**: bad parameters fail `plan_page_batches` with a one-line reason: trigger
 again with a fixed form. A `fetch_page_batch` instance retries 3 times with backoff; if it
@@ -22,19 +25,14 @@ and their articles are not fetched again.
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from airflow.sdk import Param, dag, task
 
 from portal_ingest.airflow_assets import RAW_PAGES
+from portal_ingest.airflow_tasks import NETWORK_RETRIES
 
 DAG_ID = "portal_backfill"
-NETWORK_RETRIES = {
-    "retries": 3,
-    "retry_delay": timedelta(minutes=1),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=15),
-}
 FETCH_BATCH_DOC = """
 #### fetch_page_batch
 One batch of list pages (one mapped instance per batch): reads them and fetches their
@@ -83,6 +81,7 @@ def portal_backfill():
         from airflow.sdk.exceptions import AirflowFailException
 
         from portal_ingest import pipeline
+        from portal_ingest.airflow_tasks import run_id_for
 
         p = dict(params or {})
         try:
@@ -97,7 +96,7 @@ def portal_backfill():
             )
         except ValueError as exc:
             raise AirflowFailException(f"bad backfill parameters: {exc}") from None
-        run_id = "backfill-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in dag_run.run_id)
+        run_id = run_id_for("backfill", dag_run)
         for batch in batches:
             batch["run_id"] = run_id
             print(f"batch {batch['index']}: pages {batch['pages'] or 'by date'} channel {batch['channel']} "
@@ -111,19 +110,15 @@ def portal_backfill():
     # A mapped task does not take its docstring as doc_md: pass it explicitly.
     @task(task_id="fetch_page_batch", max_active_tis_per_dag=1, doc_md=FETCH_BATCH_DOC, **NETWORK_RETRIES)
     def fetch_page_batch(batch: dict) -> dict:
+        from portal_ingest import airflow_tasks as at
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        summary = pipeline.fetch_backfill_batch(
-            settings_for_airflow(), batch, run_id=batch.get("run_id"), run_kind=f"dag:{DAG_ID}"
-        )
-        print(
-            f"batch {batch.get('index')} ({summary['status']}): {summary['requests']} requests, "
-            f"{summary['new_articles']} new, {summary['changed_articles']} changed, {summary['failed']} failed"
-        )
-        for error in summary.get("errors", [])[:20]:
-            print(f"  error: {error}")
-        pipeline.raise_if_failed(summary)  # nothing could be read: fail, and be retried
+        summary = pipeline.fetch_backfill(
+            settings_for_airflow(), batch, run_id=batch.get("run_id"), origin=at.origin(DAG_ID)
+        ).to_dict()
+        at.print_fetch(summary, f"batch {batch.get('index')} of")
+        at.raise_if_failed(summary)  # nothing could be read: fail, and be retried
         return summary
 
     @task(task_id="announce_raw_pages", outlets=[RAW_PAGES])
@@ -131,19 +126,20 @@ def portal_backfill():
         """
         #### announce_raw_pages
         Emits the `portal_raw_pages` asset event for the whole backfill (extra: run id,
-        counts, article ids). Skipped, with no event, when nothing new was fetched.
+        counts, article ids), news or not: the load DAG records every run in `runs`.
+        Skipped only on a dry run (nothing was fetched, no run).
 
         **When it fails**: clear it, or run `portal_warehouse_load` by hand.
         """
         from airflow.sdk.exceptions import AirflowSkipException
 
-        from portal_ingest import pipeline
+        from portal_ingest.airflow_tasks import asset_extra, merge_fetches
 
         parts = [s for s in (summaries or []) if s]
-        summary = pipeline.merge_summaries(parts, kind=f"dag:{DAG_ID}")
-        if not pipeline.has_news(summary):
-            raise AirflowSkipException(f"backfill {summary.get('run_id')}: nothing new or changed, no asset event")
-        extra = pipeline.asset_extra(summary)
+        if not parts:
+            raise AirflowSkipException("no batch was fetched (dry run): no run, no asset event")
+        summary = merge_fetches(parts)
+        extra = asset_extra(summary)
         outlet_events[RAW_PAGES].extra = extra
         print(f"asset event {RAW_PAGES.uri}: {extra['counts']} from {len(parts)} batches")
         return extra

@@ -9,8 +9,8 @@ every `PORTAL_WATCH_INTERVAL` seconds, default 60).
    warehouse knows (the published snapshot plus pages waiting in the landing area) and
    fetches new and changed articles into the landing area. Network only; no DuckDB write.
 2. `announce_raw_pages`: emits the `portal_raw_pages` asset event, whose `extra` says
-   what arrived (run id, counts, article ids); that event starts `portal_warehouse_load`.
-   Nothing new: the task is **skipped** and no event is emitted.
+   what arrived (run id, counts, article ids); that event starts `portal_warehouse_load`,
+   which records the run in `runs` (a run that found nothing too) and publishes.
 
 Configuration: `PORTAL_BASE_URL`, `PORTAL_MAX_RPS`, `PORTAL_CONCURRENCY`, `PORTAL_DUCKDB`
 (as for the CLI); the Airflow connection `portal` and the variables `portal_max_rps`,
@@ -44,6 +44,7 @@ from airflow.sdk import (
 )
 
 from portal_ingest.airflow_assets import LIST_PAGE_NAME, LIST_PAGE_URI, RAW_PAGES
+from portal_ingest.airflow_tasks import NETWORK_RETRIES
 from portal_triggers.new_article import NewArticleTrigger
 
 DAG_ID = "portal_latest_news"
@@ -84,15 +85,6 @@ OVERRUN_ALERT = DeadlineAlert(
     ),
 )
 
-# Network tasks only: the portal may be slow, rate-limit us or be down for a while.
-NETWORK_RETRIES = {
-    "retries": 3,
-    "retry_delay": timedelta(minutes=1),
-    "retry_exponential_backoff": 2.0,
-    "max_retry_delay": timedelta(minutes=15),
-}
-
-
 @dag(
     dag_id=DAG_ID,
     schedule=AssetOrTimeSchedule(
@@ -131,22 +123,16 @@ def portal_latest_news():
         the base URL printed first in the log (connection `portal` / `PORTAL_BASE_URL`)
         and clear the task; already fetched pages are kept and not fetched again.
         """
+        from portal_ingest import airflow_tasks as at
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        settings = settings_for_airflow()
-        pages = (params or {}).get("pages")
         summary = pipeline.fetch_latest(
-            settings, pages=pages, run_kind=f"dag:{DAG_ID}", run_id=_run_id("latest", dag_run)
-        )
-        print(
-            f"run {summary['run_id']} ({summary['status']}): {summary['requests']} requests, "
-            f"{summary['not_modified']} not modified, {summary['failed']} failed, "
-            f"{summary['new_articles']} new, {summary['changed_articles']} changed"
-        )
-        for error in summary.get("errors", [])[:20]:
-            print(f"  error: {error}")
-        pipeline.raise_if_failed(summary)  # nothing could be read: fail, and be retried
+            settings_for_airflow(), pages=(params or {}).get("pages"),
+            run_id=at.run_id_for("crawl", dag_run), origin=at.origin(DAG_ID),
+        ).to_dict()
+        at.print_fetch(summary, "run")
+        at.raise_if_failed(summary)  # nothing could be read: fail, and be retried
         return summary
 
     @task(task_id="announce_raw_pages", outlets=[RAW_PAGES])
@@ -154,30 +140,19 @@ def portal_latest_news():
         """
         #### announce_raw_pages
         Emits the `portal_raw_pages` asset event (extra: run id, counts, article ids), which
-        starts `portal_warehouse_load`. Skipped, with no event, when nothing new or changed
-        was fetched.
+        starts `portal_warehouse_load`: every run, news or not, so `runs` records each one.
 
         **When it fails**: nothing was fetched twice; clear it, or run `portal_warehouse_load`
         by hand: it loads whatever is pending.
         """
-        from airflow.sdk.exceptions import AirflowSkipException
+        from portal_ingest.airflow_tasks import asset_extra
 
-        from portal_ingest import pipeline
-
-        if not pipeline.has_news(summary):
-            raise AirflowSkipException(f"run {summary.get('run_id')}: no new or changed article, no asset event")
-        extra = pipeline.asset_extra(summary)
+        extra = asset_extra(summary)
         outlet_events[RAW_PAGES].extra = extra
         print(f"asset event {RAW_PAGES.uri}: {extra['counts']}; new {extra['new_ids'][:20]} changed {extra['changed_ids'][:20]}")
         return extra
 
     announce_raw_pages(discover_and_fetch())
-
-
-def _run_id(prefix: str, dag_run) -> str | None:
-    if dag_run is None:
-        return None
-    return f"{prefix}-" + "".join(c if c.isalnum() or c in "-_." else "-" for c in dag_run.run_id)
 
 
 portal_latest_news()

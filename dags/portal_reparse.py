@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import Param, dag, task
 
-from portal_ingest.airflow_assets import DUCKDB_POOL, WAREHOUSE
+from portal_ingest.airflow_assets import WAREHOUSE
+from portal_ingest.airflow_tasks import WRITER
 
 DAG_ID = "portal_reparse"
-WRITER = {"pool": DUCKDB_POOL, "pool_slots": 1, "retries": 0}
 
 
 @dag(
@@ -51,7 +51,7 @@ WRITER = {"pool": DUCKDB_POOL, "pool_slots": 1, "retries": 0}
 )
 def portal_reparse():
     @task(task_id="reparse_raw_pages", **WRITER)
-    def reparse_raw_pages(params=None) -> dict:
+    def reparse_raw_pages(params=None, dag_run=None) -> dict:
         """
         #### reparse_raw_pages
         Re-parses stored raw pages with the current parser (all, or older parser versions
@@ -59,11 +59,13 @@ def portal_reparse():
 
         **When it fails**: `WarehouseLocked`: close the other DuckDB user and clear.
         """
+        from portal_ingest import airflow_tasks as at
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
         everything = bool((params or {}).get("all"))
-        summary = pipeline.reparse(settings_for_airflow(), all=everything, publish=False)
+        summary = pipeline.reparse(settings_for_airflow(), all=everything, publish=False,
+                                   run_id=at.run_id_for("reparse", dag_run), origin=at.origin(DAG_ID)).to_dict()
         print(f"reparse (all={everything}): { {k: v for k, v in summary.items() if not isinstance(v, (list, dict))} }")
         return summary
 
@@ -78,10 +80,10 @@ def portal_reparse():
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        published = pipeline.publish_snapshot(settings_for_airflow())
+        published = pipeline.publish_snapshot(settings_for_airflow()).to_dict()
         outlet_events[WAREHOUSE].extra = {
             "reparse": {k: v for k, v in reparsed.items() if isinstance(v, (int, float, str, bool)) or v is None},
-            "snapshot": published.get("snapshot"),
+            "snapshot": published["snapshot"],
         }
         return published
 

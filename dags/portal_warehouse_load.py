@@ -1,8 +1,10 @@
 """
 ### portal_warehouse_load: parse and load fetched pages, check them, publish the snapshot
 
-Scheduled on the `portal_raw_pages` asset: runs when `portal_latest_news` or
-`portal_backfill` fetched something. Run by hand (no triggering event) it loads
+Scheduled on the `portal_raw_pages` asset: runs after every `portal_latest_news` or
+`portal_backfill` run (each one lands at least its run record, so `runs` shows every
+run, the ones that found nothing too). The steps are the pipeline's fetch -> load ->
+check -> publish, the same the CLI runs. Run by hand (no triggering event) it loads
 whatever fetched pages are pending, so an operator can always catch up.
 
 1. `load_pending_pages` (pool `duckdb_writer`, 1 slot: DuckDB has one writer): parses
@@ -10,7 +12,9 @@ whatever fetched pages are pending, so an operator can always catch up.
 2. `check_data_quality` (same pool): no duplicate keys, share of quarantined pages,
    share of documents missing a number or date, nothing new on the portal for a long time.
    Thresholds may be changed with `PORTAL_QC_MAX_QUARANTINE_SHARE`,
-   `PORTAL_QC_MAX_MISSING_SHARE` and `PORTAL_QC_MAX_DAYS_WITHOUT_NEW`.
+   `PORTAL_QC_MAX_MISSING_SHARE` and `PORTAL_QC_MAX_DAYS_WITHOUT_NEW` (`Settings.qc_*`).
+   While a check fails, the crawler still counts the loaded batches as known: nothing
+   is fetched twice.
 3. `publish_snapshot` (same pool): publishes the analysts' read-only copy and emits the
    `portal_warehouse` asset event with the load's counts.
 
@@ -31,10 +35,10 @@ from datetime import UTC, datetime, timedelta
 
 from airflow.sdk import dag, task
 
-from portal_ingest.airflow_assets import DUCKDB_POOL, RAW_PAGES, WAREHOUSE
+from portal_ingest.airflow_assets import RAW_PAGES, WAREHOUSE
+from portal_ingest.airflow_tasks import WRITER
 
 DAG_ID = "portal_warehouse_load"
-WRITER = {"pool": DUCKDB_POOL, "pool_slots": 1, "retries": 0}
 
 
 @dag(
@@ -73,7 +77,7 @@ def portal_warehouse_load():
                 )
         else:
             print("no triggering asset event (manual run): loading whatever is pending")
-        summary = pipeline.load_pending(settings_for_airflow(), publish=False)
+        summary = pipeline.load_pending(settings_for_airflow()).to_dict()
         print(f"loaded: { {k: v for k, v in summary.items() if not isinstance(v, (list, dict))} }")
         return summary
 
@@ -91,8 +95,8 @@ def portal_warehouse_load():
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        report = pipeline.check_quality(settings_for_airflow())
-        print(f"quality checks passed: {report}")
+        report = pipeline.check_quality(settings_for_airflow()).to_dict()
+        print(f"quality checks passed: {report['summary']}")
         return report
 
     @task(task_id="publish_snapshot", outlets=[WAREHOUSE], **WRITER)
@@ -107,10 +111,10 @@ def portal_warehouse_load():
         from portal_ingest import pipeline
         from portal_ingest.airflow_config import settings_for_airflow
 
-        published = pipeline.publish_snapshot(settings_for_airflow())
+        published = pipeline.publish_snapshot(settings_for_airflow()).to_dict()
         extra = {
             "load": {k: v for k, v in loaded.items() if isinstance(v, (int, float, str, bool)) or v is None},
-            "snapshot": published.get("snapshot"),
+            "snapshot": published["snapshot"],
         }
         outlet_events[WAREHOUSE].extra = extra
         print(f"asset event {WAREHOUSE.uri}: {extra}")

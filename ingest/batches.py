@@ -18,10 +18,11 @@ class LandingWriter:
     """Not thread-safe: fetch threads hand their pages to the run's main thread."""
 
     def __init__(self, landing: Landing, *, run_id: str, kind: str,
-                 counts: Callable[[], dict[str, int]], batch_size: int):
+                 counts: Callable[[], dict[str, int]], batch_size: int, origin: str = "cli"):
         self.landing = landing
         self.run_id = run_id
         self.kind = kind
+        self.origin = origin
         self.started_at = now_iso()
         self.batch_size = max(1, batch_size)
         # Cumulative counts of the run (requests, not_modified, failed).
@@ -59,6 +60,7 @@ class LandingWriter:
         record = RunRecord(
             run_id=self.run_id,
             kind=self.kind,
+            origin=self.origin,
             started_at=self.started_at,
             finished_at=now_iso() if final else None,
             status=status,
@@ -96,4 +98,30 @@ def pending_article_ids(landing: Landing) -> set[str]:
         except (OSError, EOFError, ValueError):
             # Unreadable batch: the loader reports it; at worst we fetch again.
             continue
+    return ids
+
+
+def unpublished_article_ids(landing: Landing, published_batches: set[str]) -> set[str]:
+    """Ids of articles stored by batches loaded since the last publish (in ``loaded/``
+    but not in the published snapshot's `landing_batches`), less those the loader
+    quarantined (a page that did not parse is worth another fetch, as for a known one).
+
+    The crawler's "what we know" is the snapshot; while a data-quality check holds
+    the publish back, these are known too, or every run would fetch them again."""
+    ids: set[str] = set()
+    if not landing.loaded.exists():
+        return ids
+    for path in sorted(landing.loaded.glob("*.jsonl.gz")):
+        batch_id = path.name.removesuffix(".jsonl.gz")
+        if batch_id in published_batches:
+            continue
+        try:
+            batch = landing.read_batch(path)
+            stored = set(batch.run.article_ids or
+                         (p.article_id for p in batch.pages() if p.kind == "article" and p.article_id))
+        except (OSError, EOFError, ValueError):
+            continue  # unreadable: at worst it is fetched again
+        # Oldest batch first: the latest outcome of an article wins (parsed, or not).
+        failed = landing.quarantined_in(batch_id)
+        ids = (ids - failed) | (stored - failed)
     return ids

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 # The replica that `make run` starts; tests pass their own free port.
@@ -57,7 +57,6 @@ class Settings:
     # A known article is refetched when last fetched longer ago than this.
     recheck_days: float = 7.0
     lock_timeout_s: float = 30.0
-    extra: dict = field(default_factory=dict)
     # Crawler politeness (ingest/http.py). timeout_s above is the read timeout.
     connect_timeout_s: float = 5.0
     # Retry n waits about backoff_s * 2**n (with jitter), at most backoff_max_s,
@@ -72,6 +71,13 @@ class Settings:
     # showed them (due for a recheck, oldest fetch first): how a withdrawn article
     # that left every list is noticed. 0 turns this off.
     recheck_budget: int = 5
+    # Data-quality thresholds (warehouse/checks.py), the same for the CLI and the DAGs.
+    # A broken layout drives the missing share towards 100%; the replica's baseline is
+    # ~18% (texts naming a document without its date), hence 40%. A static archive (or
+    # the replica) has no new article for weeks: raise PORTAL_QC_MAX_DAYS_WITHOUT_NEW.
+    qc_max_quarantine_share: float = 0.05
+    qc_max_missing_share: float = 0.40
+    qc_max_days_without_new: float = 14.0
 
     @property
     def landing(self) -> Path:
@@ -106,6 +112,9 @@ class Settings:
             concurrency=_env_int("PORTAL_CONCURRENCY", 4),
             list_path=os.environ.get("PORTAL_LIST_PATH") or DEFAULT_LIST_PATH,
             landing_dir=Path(os.environ["PORTAL_LANDING"]) if os.environ.get("PORTAL_LANDING") else None,
+            qc_max_quarantine_share=_env_float("PORTAL_QC_MAX_QUARANTINE_SHARE", 0.05),
+            qc_max_missing_share=_env_float("PORTAL_QC_MAX_MISSING_SHARE", 0.40),
+            qc_max_days_without_new=_env_float("PORTAL_QC_MAX_DAYS_WITHOUT_NEW", 14.0),
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:

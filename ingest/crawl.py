@@ -10,9 +10,8 @@ from __future__ import annotations
 
 import math
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from datetime import date
-from urllib.parse import urlsplit
 
 from tqdm import tqdm
 
@@ -20,38 +19,38 @@ from ingest.config import Settings
 from ingest.cursor import BackfillCursor, CursorStore, InitialLoadCursor
 from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
-from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, instant, listed_on
-from ingest.run import GONE_STATUSES, CrawlResult, FetchRun, new_run_id
-from ingest.urls import canonicalise, list_page_url, with_param
+from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, listed_on
+from ingest.run import GONE_STATUSES, CrawlResult, FetchRun
+from ingest.urls import canonicalise
+from transforms import urls as shapes
+from transforms.dates import parse_instant
+from transforms.urls import list_page_url
 
 __all__ = [
     "CrawlResult",
     "backfill",
     "channel_list_url",
     "crawl_latest",
-    "fetch_list_pages",
-    "new_run_id",
     "plan_page_batches",
 ]
 
-# The sharepoint URL of a channel's list; a redesigned portal redirects it.
-CHANNEL_LIST_PATH = "/en-us/Pages/news.aspx?ChannelId={channel}&Page=1"
 # At most this many pages past the end of a page range are re-read after drift.
 MAX_OVERLAP_PAGES = 10
 
 
 def channel_list_url(settings: Settings, channel: int | None = None) -> str:
-    """Page 1 of the configured list, or of one channel's list."""
+    """Page 1 of the configured list, or of one channel's list (canonical)."""
     base = canonicalise(settings.list_path, settings.base_url)
-    if channel is None:
-        return base
-    if "news.aspx" in urlsplit(base).path.lower():
-        return with_param(base, "ChannelId", str(channel))
-    return canonicalise(CHANNEL_LIST_PATH.format(channel=channel), settings.base_url)
+    return canonicalise(shapes.channel_list_url(base, channel))
 
 
-def _start(settings, known, run_id, run_kind, client, landing) -> FetchRun:
-    return FetchRun(settings, known, run_id=run_id, run_kind=run_kind, client=client, landing=landing)
+def _page(list_url: str, number: int) -> str:
+    return canonicalise(list_page_url(list_url, number))
+
+
+def _start(settings, known, run_id, run_kind, client, landing, *, origin="cli", held=()) -> FetchRun:
+    return FetchRun(settings, known, run_id=run_id, run_kind=run_kind, client=client, landing=landing,
+                    origin=origin, held=held)
 
 
 # -- incremental crawl -------------------------------------------------------------------
@@ -66,6 +65,8 @@ def crawl_latest(
     pages: int | None = None,
     run_id: str | None = None,
     run_kind: str = "crawl",
+    origin: str = "cli",
+    held: Iterable[str] = (),
     client: PortalClient | None = None,
     landing: Landing | None = None,
 ) -> CrawlResult:
@@ -83,11 +84,12 @@ def crawl_latest(
     store = _initial_load_store(settings)
     key = InitialLoadCursor.key_for(list=list_url)
     cursor = store.load(key)
-    if cursor is None and not known:
+    held = set(held)
+    if cursor is None and not known and not held:
         cursor = InitialLoadCursor(key=key, next_page=1, started_at=now_iso(), list_url=list_url)
         store.save(cursor)  # before any batch lands: a kill from here on resumes
     initial_load = cursor is not None
-    run = _start(settings, known, run_id, run_kind, client, landing)
+    run = _start(settings, known, run_id, run_kind, client, landing, origin=origin, held=held)
 
     def save_cursor() -> None:
         # Only pages whose fetches are all in the landing area count as done
@@ -144,7 +146,7 @@ def crawl_latest(
                 # new entries; pages before the cursor are in the warehouse or the
                 # landing area (one page of overlap for entries that slid up).
                 number = cursor.next_page - 2
-                url = list_page_url(list_url, number + 1)
+                url = _page(list_url, number + 1)
                 run.page_done = number
                 jumped_to = number + 1
         if run.result.pages_read:
@@ -179,13 +181,10 @@ def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: 
            and due_for_recheck(k, run.now, settings.recheck_days)]
     if not due:
         return
-    oldest = instant("0001-01-01T00:00:00+00:00")
+    oldest = parse_instant("0001-01-01T00:00:00+00:00")
 
     def last_fetch(k: KnownArticle):
-        when = instant(k.last_fetched_at)
-        if when is None:
-            return oldest
-        return when if when.tzinfo else when.replace(tzinfo=oldest.tzinfo)  # naive: as UTC
+        return parse_instant(k.last_fetched_at) or oldest
 
     # Stable: ties (stamps cut to the second) keep `known`'s order, oldest first.
     for k in sorted(due, key=last_fetch)[:budget]:
@@ -245,38 +244,6 @@ def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownAr
     return taken
 
 
-def fetch_list_pages(
-    settings: Settings,
-    known: Mapping[str, KnownArticle],
-    page_numbers: list[int],
-    *,
-    channel: int | None = None,
-    run_id: str | None = None,
-    run_kind: str = "backfill",
-    since: date | None = None,
-    until: date | None = None,
-    client: PortalClient | None = None,
-    landing: Landing | None = None,
-) -> CrawlResult:
-    """One mapped backfill task: the given list pages and their unstored articles.
-    Batches running side by side dedupe through the landing area only, so an entry
-    drifting between two batches' pages may be fetched twice (the loader keeps one)."""
-    run = _start(settings, known, run_id, run_kind, client, landing)
-    window = _DateWindow(since, until)
-    list_url = channel_list_url(settings, channel)
-    try:
-        for number in page_numbers:
-            listing = run.read_list(list_page_url(list_url, number), number)
-            if listing is not None:
-                _take_unstored(run, listing, known, window)
-            run.page_done = number
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
-        run.finish()
-        raise
-    return run.finish()
-
-
 # -- backfill ---------------------------------------------------------------------------
 def backfill(
     settings: Settings,
@@ -290,6 +257,10 @@ def backfill(
     progress: bool = True,
     run_id: str | None = None,
     run_kind: str = "backfill",
+    origin: str = "cli",
+    held: Iterable[str] = (),
+    request: str | None = None,
+    last_of_request: bool = False,
     client: PortalClient | None = None,
     landing: Landing | None = None,
 ) -> CrawlResult:
@@ -299,6 +270,11 @@ def backfill(
     all older than `since`; entries newer than `until` are skipped. A cursor in
     `settings.state_dir` records the first page not yet fully landed, so a crash
     or Ctrl-C resumes there; stored and pending articles are never fetched again.
+
+    `request`: the page range is one batch of a larger request (the backfill DAG's
+    mapped batches). Its batches share page 1 as it was when the first of them began,
+    so the drift re-read of each batch also covers what moved between batches;
+    `last_of_request` clears that shared state once its batch completes.
     """
     if from_page is not None and to_page is not None and to_page < from_page:
         raise ValueError(f"bad page range {from_page}..{to_page}")
@@ -308,8 +284,13 @@ def backfill(
     key = BackfillCursor.key_for(list=list_url, from_page=first, to_page=to_page,
                                  since=since, until=until)
     cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
+    anchors = CursorStore(settings.state_dir, prefix="request")
+    anchor = None
+    if request is not None:
+        anchor_key = BackfillCursor.key_for(list=list_url, request=request)
+        anchor = anchors.load(anchor_key) or BackfillCursor(key=anchor_key, next_page=1)
     window = _DateWindow(since, until)
-    run = _start(settings, known, run_id, run_kind, client, landing)
+    run = _start(settings, known, run_id, run_kind, client, landing, origin=origin, held=held)
 
     total = (to_page - first + 1) if to_page else None
     bar = tqdm(total=total, initial=cursor.next_page - first, unit="page", desc="backfill",
@@ -325,20 +306,29 @@ def backfill(
         bar.set_postfix(articles=cursor.fetched, art_per_s=f"{run.articles_stored / elapsed:.1f}",
                         refresh=False)
 
+    def share_top() -> None:
+        if anchor is not None and not anchor.top_ids and cursor.top_ids:
+            anchor.top_ids = list(cursor.top_ids)
+            anchors.save(anchor)
+
     run.on_batch = save_cursor
     run.on_article = count_article
     run.page_done = cursor.next_page - 1
     complete = False
     try:
+        if not cursor.top_ids and anchor is not None and anchor.top_ids:
+            cursor.top_ids = list(anchor.top_ids)  # page 1 as the whole request began
         if not cursor.top_ids and first > 1:
-            cursor.top_ids = _entry_ids(run.read_list(list_page_url(list_url, 1), 1))
+            cursor.top_ids = _entry_ids(run.read_list(_page(list_url, 1), 1))
+        share_top()
         number = cursor.next_page
         while to_page is None or number <= to_page:
-            listing = run.read_list(list_page_url(list_url, number), number)
+            listing = run.read_list(_page(list_url, number), number)
             if listing is None:
                 break  # reported; the cursor keeps this page for the next attempt
             if number == 1 and not cursor.top_ids:
                 cursor.top_ids = _entry_ids(listing)
+                share_top()
             _take_unstored(run, listing, known, window)
             run.page_done = number
             bar.update(1)
@@ -361,6 +351,8 @@ def backfill(
     result = run.finish()
     if complete and result.status == "ok":
         store.clear(key)
+        if anchor is not None and last_of_request:
+            anchors.clear(anchor.key)
     else:
         save_cursor()
     return result
@@ -388,7 +380,7 @@ def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
     was_at = {article: i for i, article in enumerate(cursor.top_ids)}
     shift, seen_before = 0, 0
     for number in range(1, MAX_OVERLAP_PAGES + 1):
-        listing = run.read_list(list_page_url(list_url, number), number)
+        listing = run.read_list(_page(list_url, number), number)
         if listing is None or not listing.entries:
             break
         ids = [e.article_id for e in listing.entries]
@@ -406,7 +398,7 @@ def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,
     for number in range(to_page + 1, to_page + 1 + MAX_OVERLAP_PAGES):
         if shift <= 0:
             return
-        listing = run.read_list(list_page_url(list_url, number), number)
+        listing = run.read_list(_page(list_url, number), number)
         if listing is None or not listing.entries:
             return
         for entry in listing.entries[:shift]:

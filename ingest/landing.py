@@ -20,7 +20,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 from pathlib import Path
 
 
@@ -57,13 +57,24 @@ class FetchedPage:
         return cls(**d)
 
 
+def new_run_id(kind: str) -> str:
+    """``<kind>-<UTC stamp>-<6 hex>``: unique, sortable, readable in logs. The one
+    maker of run ids (fetch runs, reparse runs, DAG runs)."""
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"{kind.replace(':', '-')}-{stamp}-{uuid.uuid4().hex[:6]}"
+
+
+# What a run did: one kind per step, whoever ran it (`origin`: "cli" or "dag:<dag_id>").
+RUN_KINDS = ("crawl", "backfill", "reparse")
+
+
 @dataclass
 class RunRecord:
     """What one fetching step did. Several batches may share a run_id (mapped tasks);
     the loader adds their counts once per batch."""
 
     run_id: str
-    kind: str  # "crawl" | "backfill" | "dag:<dag_id>" ...
+    kind: str  # one of RUN_KINDS
     started_at: str
     finished_at: str | None = None
     status: str = "ok"  # ok | partial | failed
@@ -72,6 +83,7 @@ class RunRecord:
     failed: int = 0
     errors: list[str] = field(default_factory=list)
     article_ids: list[str] = field(default_factory=list)
+    origin: str = "cli"  # "cli" or "dag:<dag_id>"
 
     def to_json(self) -> dict:
         d = asdict(self)
@@ -83,7 +95,11 @@ class RunRecord:
         d = dict(d)
         d.pop("type", None)
         known = set(cls.__dataclass_fields__)
-        return cls(**{k: v for k, v in d.items() if k in known})
+        run = cls(**{k: v for k, v in d.items() if k in known})
+        if run.kind.startswith("dag:"):  # batches written before kinds were one per step
+            run.origin = run.kind
+            run.kind = "backfill" if "backfill" in run.kind else "crawl"
+        return run
 
 
 @dataclass
@@ -144,19 +160,24 @@ class Landing:
             head = json.loads(fh.readline())
         return Batch(path.name.removesuffix(".jsonl.gz"), Path(path), RunRecord.from_json(head))
 
-    def mark_loaded(self, batch: Batch) -> None:
+    def mark_loaded(self, batch: Batch, quarantined: set[str] | frozenset[str] = frozenset()) -> None:
+        """Retire a loaded batch to ``loaded/``. ``quarantined``: its article ids whose
+        pages did not parse; kept beside it (``<batch>.quarantined``) so the crawler,
+        until the next publish, fetches those again rather than counting them known."""
         self._ensure()
+        if quarantined:
+            note = self.loaded / f"{batch.batch_id}.quarantined"
+            note.write_text("".join(f"{i}\n" for i in sorted(quarantined)), encoding="utf-8")
         if batch.path.exists():
             os.replace(batch.path, self.loaded / batch.path.name)
 
-    def pending_article_ids(self) -> set[str]:
-        """Article ids fetched but not yet loaded: the crawler must not fetch them again."""
-        ids: set[str] = set()
-        for batch in self.pending_batches():
-            for page in batch.pages():
-                if page.kind == "article" and page.article_id:
-                    ids.add(page.article_id)
-        return ids
+    def quarantined_in(self, batch_id: str) -> set[str]:
+        """The article ids `mark_loaded` noted as quarantined in a loaded batch."""
+        try:
+            text = (self.loaded / f"{batch_id}.quarantined").read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return set()
+        return {line.strip() for line in text.splitlines() if line.strip()}
 
 
 @dataclass(frozen=True)

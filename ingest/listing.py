@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from ingest.errors import ParserMissing
-from ingest.http import PortalClient, Response
+from ingest.http import PortalClient
 from ingest.landing import FetchedPage, KnownArticle
-from ingest.urls import article_id, canonicalise, same_host
+from ingest.urls import canonicalise, same_host
+from transforms.dates import parse_instant as instant
+from transforms.urls import article_id
 
 
 @dataclass(frozen=True)
@@ -37,26 +39,15 @@ class ListPage:
     kept: bool = False  # already handed to the landing area
 
 
-def _parse_listing(html: str, url: str) -> dict:
+def _parse_listing(body: bytes, url: str) -> dict:
+    """The loader's parser on the bytes as fetched: one decoder (`transforms.decode`,
+    the page's own declaration, UTF-8 sniffed) for the crawler and the warehouse, so
+    both see the same titles. The HTTP charset header is not trusted: portals lie."""
     try:
         from transforms import parse_listing
     except ImportError as exc:
         raise ParserMissing(url, "transforms.parse_listing is not available") from exc
-    return parse_listing(html, url)
-
-
-def decode(response: Response) -> str:
-    """Body as text: the declared charset, else UTF-8, else windows-1252 (old pages)."""
-    content_type = response.headers.get("Content-Type", "")
-    charset = None
-    if "charset=" in content_type.lower():
-        charset = content_type.lower().split("charset=")[-1].split(";")[0].strip().strip('"')
-    for encoding in filter(None, (charset, "utf-8")):
-        try:
-            return response.body.decode(encoding)
-        except (LookupError, UnicodeDecodeError):
-            continue
-    return response.body.decode("windows-1252", "replace")
+    return parse_listing(body, url)
 
 
 def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
@@ -66,7 +57,7 @@ def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
     stored = response.landed("list", None, page)
     if response.status != 200:
         return ListPage(response.url, page, [], None, stored)
-    parsed = _parse_listing(decode(response), response.url)
+    parsed = _parse_listing(response.body, response.url)
     entries: list[ListEntry] = []
     ids: set[str] = set()
     for item in parsed.get("items") or []:
@@ -84,15 +75,6 @@ def read_list_page(client: PortalClient, url: str, page: int) -> ListPage:
 
 
 # -- what an entry needs -----------------------------------------------------------------
-def instant(value: str | None) -> datetime | None:
-    if not value:
-        return None
-    try:
-        return datetime.fromisoformat(value.strip().replace("Z", "+00:00"))
-    except ValueError:
-        return None
-
-
 def _same_title(a: str | None, b: str | None) -> bool:
     if a is None or b is None:
         return True  # nothing to compare: not a sign of change
@@ -105,9 +87,6 @@ def _same_time(a: str | None, b: str | None) -> bool:
     ta, tb = instant(a), instant(b)
     if ta is None or tb is None:
         return a.strip() == b.strip()
-    if (ta.tzinfo is None) != (tb.tzinfo is None):
-        # A naive stamp from the warehouse is portal time (+07:00).
-        ta, tb = ta.replace(tzinfo=None), tb.replace(tzinfo=None)
     return ta == tb
 
 
@@ -120,8 +99,6 @@ def due_for_recheck(known: KnownArticle, now: datetime, recheck_days: float) -> 
     last = instant(known.last_fetched_at)
     if last is None:
         return True
-    if last.tzinfo is None:
-        last = last.replace(tzinfo=now.tzinfo)
     return now - last >= timedelta(days=recheck_days)
 
 

@@ -8,9 +8,8 @@ stays flat however long the run.
 
 from __future__ import annotations
 
-import uuid
 from collections import deque
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -19,7 +18,7 @@ from ingest.batches import LandingWriter, pending_article_ids
 from ingest.config import Settings
 from ingest.errors import FetchFailed, IngestError
 from ingest.http import PortalClient
-from ingest.landing import FetchedPage, KnownArticle, Landing
+from ingest.landing import FetchedPage, KnownArticle, Landing, new_run_id
 from ingest.listing import ListEntry, ListPage, read_list_page
 
 GONE_STATUSES = frozenset({404, 410})
@@ -49,11 +48,6 @@ class CrawlResult:
         return asdict(self)
 
 
-def new_run_id(kind: str) -> str:
-    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    return f"{kind.replace(':', '-')}-{stamp}-{uuid.uuid4().hex[:6]}"
-
-
 @dataclass
 class _Outcome:
     entry: ListEntry
@@ -69,7 +63,7 @@ class _Outcome:
 class FetchRun:
     def __init__(self, settings: Settings, known: Mapping[str, KnownArticle], *,
                  run_id: str | None, run_kind: str, client: PortalClient | None,
-                 landing: Landing | None):
+                 landing: Landing | None, origin: str = "cli", held: Iterable[str] = ()):
         self.settings = settings
         self.known = known
         self._own_client = client is None
@@ -81,11 +75,12 @@ class FetchRun:
         # Fetches given up on in this run (the runs table's `failed`).
         self.failed = 0
         self.errors_total = 0
-        self.writer = LandingWriter(self.landing, run_id=self.result.run_id, kind=run_kind,
+        self.writer = LandingWriter(self.landing, run_id=self.result.run_id, kind=run_kind, origin=origin,
                                     counts=self._counts,
                                     batch_size=settings.landing_batch_size)
-        # Fetched by an earlier run but not loaded yet: never fetched twice.
-        self.pending = pending_article_ids(self.landing)
+        # Fetched by an earlier run but not in the published snapshot yet (pending, or
+        # loaded since the last publish: `held`): never fetched twice.
+        self.pending = pending_article_ids(self.landing) | set(held)
         # Taken care of in this run (drifted entries show up twice).
         self.seen: set[str] = set()
         self.now = datetime.now(UTC)

@@ -1,19 +1,14 @@
-"""URL handling: one canonical form per page, and the portal's article id.
+"""What is about HTTP in a URL: one canonical form per page, the origin, the same
+host. The portal's own shapes (article id, channel id, page N, a channel's list)
+are `transforms/urls.py`'s, the one rule the crawler, loader and watcher share.
 
-The numeric article id survived the portal's last redesign while URL shapes did
-not, so it is the stable key; the canonical URL only keeps the same page from
-being stored under two spellings.
+The canonical URL only keeps the same page from being stored under two spellings.
 """
 
 from __future__ import annotations
 
-import re
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 
-# "articleID=2718" in any case, anywhere in the query (parameters come in either order).
-_ARTICLE_ID_PARAM = re.compile(r"^articleid$", re.IGNORECASE)
-# Modern layout: "/some-slug-c2718.html".
-_MODERN_ARTICLE = re.compile(r"-c(\d+)\.html?$", re.IGNORECASE)
 _DEFAULT_PORTS = {"http": 80, "https": 443}
 
 
@@ -51,19 +46,6 @@ def canonicalise(url: str, base: str | None = None) -> str:
     return urlunsplit((scheme, _netloc(scheme, parts), parts.path or "/", query, ""))
 
 
-def article_id(url: str) -> str | None:
-    """The portal's numeric article id, from `articleID=` (any case) or `-c<ID>.html`."""
-    try:
-        parts = urlsplit(url.strip())
-    except ValueError:
-        return None
-    for key, value in parse_qsl(parts.query, keep_blank_values=True):
-        if _ARTICLE_ID_PARAM.match(key) and value.strip().isdigit():
-            return str(int(value.strip()))
-    match = _MODERN_ARTICLE.search(parts.path)
-    return str(int(match.group(1))) if match else None
-
-
 def origin(url: str) -> tuple[str, str, int | None]:
     """(scheme, host, port) with the default port made explicit."""
     parts = urlsplit(url.strip())
@@ -88,24 +70,3 @@ def same_host(url: str, base: str) -> bool:
         return True
     # http://host <-> https://host upgrades (both on default ports).
     return u_port == _DEFAULT_PORTS[u_scheme] and b_port == _DEFAULT_PORTS[b_scheme]
-
-
-def list_page_url(list_url: str, n: int) -> str:
-    """Page `n` of a list: sets its `Page` (sharepoint) or `page` (modern) parameter,
-    adding `Page` when there is none; other parameters (ChannelId) are kept."""
-    if n < 1:
-        raise ValueError(f"page numbers start at 1, got {n}")
-    parts = urlsplit(list_url)
-    params = parse_qsl(parts.query, keep_blank_values=True)
-    keys = [k for k, _ in params if k.lower() == "page"]
-    key = keys[0] if keys else "Page"
-    params = [(k, v) for k, v in params if k.lower() != "page"] + [(key, str(n))]
-    return canonicalise(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), "")))
-
-
-def with_param(url: str, key: str, value: str) -> str:
-    """`url` with query parameter `key` (case-insensitive) set to `value`."""
-    parts = urlsplit(url)
-    params = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k.lower() != key.lower()]
-    params.append((key, value))
-    return canonicalise(urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(params), "")))

@@ -1,8 +1,9 @@
 """The assets the portal DAGs exchange (constants only: imported at DAG parse time).
 
-- `RAW_PAGES`: fetched pages are waiting in the landing area. Emitted by
-  `portal_latest_news` and `portal_backfill` when they fetched new, changed or
-  withdrawn articles; ``extra`` = {run_id, kind, status, counts, new_ids, changed_ids, ...}.
+- `RAW_PAGES`: fetched pages (at least the run's record) are waiting in the landing
+  area. Emitted by `portal_latest_news` and `portal_backfill` after every run, news or
+  not; ``extra`` = {run_id, kind, origin, status, counts, new_ids, changed_ids, ...}
+  (`portal_ingest.airflow_tasks.asset_extra`).
   `portal_warehouse_load` is scheduled on it.
 - `WAREHOUSE`: the warehouse was loaded (or reparsed) and its snapshot published.
 - `LIST_PAGE_URI`: list page 1 of the portal, watched by the triggerer

@@ -2,14 +2,17 @@
 
 Each command is a few lines calling `portal_ingest.pipeline`, `transforms`,
 `warehouse.sql` or `portal_replica`; there is no CLI-only code path.
-Errors are one line on stderr and a non-zero exit, never a traceback.
+Errors are one line on stderr and a non-zero exit, never a traceback; `--debug`
+(or PORTAL_DEBUG=1) prints the traceback the line stands for as well.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
+import traceback
 from datetime import date
 from pathlib import Path
 
@@ -69,6 +72,7 @@ def build_parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     _add_global(parser)
+    parser.add_argument("--debug", action="store_true", help="show the traceback behind an error (env PORTAL_DEBUG=1)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     def command(name: str, help_text: str) -> argparse.ArgumentParser:
@@ -156,13 +160,13 @@ def cmd_parse_list(args) -> int:
     return 0
 
 
-def _finish(summary: dict, what: str) -> int:
-    """Print the run's JSON; a failed run also says why on stderr, in one line."""
-    _print_json(summary)
-    if summary.get("status", "ok") != "failed":
+def _finish(report, what: str) -> int:
+    """Print the run's JSON; a failed run (nothing read, or a failed check: not
+    published) also says why on stderr, in one line."""
+    _print_json(report.to_dict())
+    if report.status != "failed":
         return 0
-    errors = summary.get("errors") or []
-    reason = str(errors[0]).splitlines()[0] if errors else "see the runs table"
+    reason = (report.error or "see the runs table").splitlines()[0]
     print(f"error: {what} failed: {reason}", file=sys.stderr)
     return 1
 
@@ -199,7 +203,7 @@ def cmd_backfill(args) -> int:
 def cmd_reparse(args) -> int:
     from portal_ingest import pipeline
 
-    _print_json(pipeline.reparse(_settings(args), all=args.all))
+    _print_json(pipeline.reparse(_settings(args), all=args.all).to_dict())
     return 0
 
 
@@ -244,8 +248,13 @@ def _replica_passthrough(argv: list[str]) -> list[str] | None:
     return argv[i + 1 :]
 
 
+def _debug(argv: list[str]) -> bool:
+    return "--debug" in argv or os.environ.get("PORTAL_DEBUG", "").strip().lower() in ("1", "true", "yes")
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
+    debug = _debug(argv)
     try:
         rest = _replica_passthrough(argv)
         if rest is not None:
@@ -258,6 +267,8 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return COMMANDS[args.command](args) or 0
     except CliError as exc:
+        if debug:
+            traceback.print_exc()
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -265,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
-    except Exception as exc:  # every library error becomes one line
+    except Exception as exc:  # every library error becomes one line (and its traceback with --debug)
+        if debug:
+            traceback.print_exc()
         message = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         print(f"error: {type(exc).__name__}: {message}", file=sys.stderr)
         return 1

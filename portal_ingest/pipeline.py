@@ -1,64 +1,44 @@
-"""The steps of the pipeline: what `portal-ingest` commands and Airflow tasks call.
+"""The steps of the pipeline and their one composition: fetch -> load -> check -> publish.
 
-Plain Python, no Airflow import. Every step takes a `Settings` and returns a
-JSON-able dict (the CLI prints it, a task returns it as its XCom and copies the
-counts into its asset event's ``extra``).
+The CLI, the tests and every DAG run these functions, in this order (the DAGs split
+them over tasks: `portal_latest_news`/`portal_backfill` fetch, `portal_warehouse_load`
+loads, checks and publishes). Plain Python, no Airflow import. Each step returns a
+small dataclass with ``to_dict()`` (what the CLI prints and a task returns as XCom).
 
-    fetch_latest(settings, pages=None)      discover + fetch into the landing area (network, no DuckDB)
-    load_pending(settings, publish=True)    landing -> warehouse (single writer), then the snapshot
-    publish_snapshot(settings)              the analysts' read-only copy
-    crawl(settings, pages=None)             fetch_latest + load_pending (CLI `crawl`)
-    plan_backfill(...)                      page batches for a backfill (no network for page ranges)
-    fetch_backfill_batch(settings, batch)   one batch of list pages + their articles into landing
-    backfill(settings, ...)                 the whole backfill in one process (CLI `backfill`)
-    reparse(settings, all=False)            rebuild parsed tables from raw pages (no network)
-    check_quality(settings)                 data-quality checks; raises DataQualityError
+    fetch_latest(settings, pages=None)         discover + fetch into the landing area (network, no DuckDB)
+    fetch_backfill(settings, batch)            one backfill request or batch: resumable, drift-proof
+    load_pending(settings)                     landing -> warehouse (the single writer)
+    check_quality(settings)                    data-quality checks; raises DataQualityError
+    publish_snapshot(settings)                 the analysts' (and the crawler's) read-only copy
+    run_steps(settings, fetch)                 fetch -> load -> check -> publish (CLI `crawl`, `backfill`)
+    plan_backfill(...)                         page batches for the backfill DAG (no network)
+    reparse(settings, all=False)               rebuild parsed tables from raw pages (no network), publish
 """
 
 from __future__ import annotations
 
-import dataclasses
 import logging
 import time
-import uuid
-from collections.abc import Iterable
-from datetime import UTC, date, datetime
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Any
+
+from ingest.landing import new_run_id
+from ingest.run import CrawlResult
 
 if TYPE_CHECKING:
     from ingest.config import Settings
     from ingest.landing import KnownArticle
+    from warehouse.load import LoadSummary
+    from warehouse.reparse import ReparseSummary
 
 log = logging.getLogger(__name__)
 
-# Ids listed in an asset event's extra; more are counted, not listed.
-MAX_IDS_IN_EXTRA = 500
+STEPS = ("fetch", "load", "check", "publish")
 # Page batches of one backfill (mapped task instances): never one per page or article.
 DEFAULT_BATCH_SIZE = 5
 DEFAULT_MAX_BATCHES = 16
-
-
-# -- helpers ------------------------------------------------------------------
-def new_run_id(kind: str) -> str:
-    """``<kind>-<UTC stamp>-<6 hex>``: unique, sortable, readable in logs."""
-    return f"{kind}-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}-{uuid.uuid4().hex[:6]}"
-
-
-def _jsonable(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {k: _jsonable(v) for k, v in dataclasses.asdict(value).items()}
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple, set, frozenset)):
-        items = [_jsonable(v) for v in value]
-        return sorted(items, key=str) if isinstance(value, (set, frozenset)) else items
-    if isinstance(value, (datetime, date)):
-        return value.isoformat()
-    if isinstance(value, (str, int, float, bool)) or value is None:
-        return value
-    if hasattr(value, "__fspath__"):
-        return str(value)
-    return str(value)
 
 
 def _sorted_ids(ids: Iterable[Any]) -> list[str]:
@@ -66,229 +46,241 @@ def _sorted_ids(ids: Iterable[Any]) -> list[str]:
     return sorted({str(i) for i in ids or []}, key=lambda s: (len(s), s))
 
 
-def crawl_summary(result: Any, *, kind: str, elapsed_s: float | None = None) -> dict[str, Any]:
-    """An `ingest.crawl.CrawlResult` as the JSON-able summary every caller prints:
-    its fields plus ``kind``, counts (``new_articles``, ``changed_articles``,
-    ``gone_articles``, ``rechecked_articles``) and ``article_ids`` (everything fetched)."""
-    raw = _jsonable(result)
-    summary: dict[str, Any] = {"kind": kind, **(raw if isinstance(raw, dict) else {"result": raw})}
-    for key in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):
-        summary[key] = _sorted_ids(summary.get(key))
-    summary["new_articles"] = len(summary["new_ids"])
-    summary["changed_articles"] = len(summary["changed_ids"])
-    summary["gone_articles"] = len(summary["gone_ids"])
-    summary["rechecked_articles"] = len(summary["rechecked_ids"])
-    summary["article_ids"] = _sorted_ids(
-        summary["new_ids"] + summary["changed_ids"] + summary["gone_ids"] + summary["rechecked_ids"]
-    )
-    for key in ("requests", "not_modified", "failed"):
-        summary[key] = int(summary.get(key) or 0)
-    summary.setdefault("status", "partial" if summary["failed"] else "ok")
-    if elapsed_s is not None:
-        summary["elapsed_s"] = round(elapsed_s, 2)
-    return summary
+# -- what each step returns -------------------------------------------------------
+# load_pending returns `warehouse.load.LoadSummary`, reparse a `ReparseReport` around
+# `warehouse.reparse.ReparseSummary`; both have ``to_dict()`` like the reports below.
+class _Report:
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
 
 
-class FetchStepFailed(RuntimeError):
-    """A fetch step could read nothing from the portal (down, blocked, wrong base URL)."""
+@dataclass
+class FetchReport(CrawlResult):
+    """What one fetch step did (a crawl, a backfill, or one batch of a backfill): the
+    crawler's `CrawlResult` with ids sorted, and what ran it."""
+
+    kind: str = "crawl"  # crawl | backfill
+    origin: str = "cli"  # cli | dag:<dag_id>
+    elapsed_s: float = 0.0
+
+    @classmethod
+    def from_result(cls, result: CrawlResult, *, kind: str, origin: str, elapsed_s: float) -> FetchReport:
+        fields = asdict(result)
+        for name in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):
+            fields[name] = _sorted_ids(fields[name])
+        return cls(**fields, kind=kind, origin=origin, elapsed_s=round(elapsed_s, 2))
+
+    def to_dict(self) -> dict[str, Any]:
+        out = asdict(self)
+        for name in ("new", "changed", "gone", "rechecked"):
+            out[f"{name}_articles"] = len(out[f"{name}_ids"])
+        out["article_ids"] = _sorted_ids(self.new_ids + self.changed_ids + self.gone_ids + self.rechecked_ids)
+        return out
 
 
-def raise_if_failed(summary: dict[str, Any]) -> None:
-    """Raise `FetchStepFailed` (one line, with the first errors) when a fetch step read
-    nothing, so the Airflow task fails and is retried; a partial run is not an error."""
-    if summary.get("status") == "failed":
-        errors = "; ".join(str(e) for e in (summary.get("errors") or [])[:3]) or "no error recorded"
-        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {errors}")
+@dataclass
+class CheckReport(_Report):
+    ok: bool
+    summary: str
+    checks: list[dict[str, Any]] = field(default_factory=list)
 
 
-def has_news(summary: dict[str, Any]) -> bool:
-    """True when a fetch step brought something the warehouse must load (new, changed or
-    withdrawn articles). No news: no asset event."""
-    return bool(summary.get("new_ids") or summary.get("changed_ids") or summary.get("gone_ids"))
+@dataclass
+class PublishReport(_Report):
+    snapshot: str
+    elapsed_s: float = 0.0
 
 
-def asset_extra(summary: dict[str, Any]) -> dict[str, Any]:
-    """The ``extra`` of a raw-pages asset event: run id, counts, article ids (capped)."""
-    extra: dict[str, Any] = {
-        "run_id": summary.get("run_id"),
-        "kind": summary.get("kind"),
-        "status": summary.get("status"),
-        "counts": {
-            k: summary.get(k, 0)
-            for k in (
-                "requests", "not_modified", "failed",
-                "new_articles", "changed_articles", "gone_articles", "rechecked_articles",
-            )
-        },
-    }
-    for key in ("new_ids", "changed_ids", "gone_ids"):
-        ids = list(summary.get(key) or [])
-        extra[key] = ids[:MAX_IDS_IN_EXTRA]
-        if len(ids) > MAX_IDS_IN_EXTRA:
-            extra[f"{key}_truncated"] = len(ids)
-    if summary.get("batches") is not None:
-        extra["batches"] = summary["batches"] if isinstance(summary["batches"], int) else len(summary["batches"])
-    return extra
+@dataclass
+class RunReport:
+    """One run of the whole composition. ``published`` is None when a step stopped it."""
+
+    run_id: str
+    status: str  # the fetch's status, or "failed" when the fetch read nothing or a check failed
+    fetch: FetchReport
+    load: LoadSummary | None = None
+    checks: CheckReport | None = None
+    published: PublishReport | None = None
+    error: str | None = None  # one line: why the run failed
+
+    def to_dict(self) -> dict[str, Any]:
+        parts = {"fetch": self.fetch, "load": self.load, "checks": self.checks, "published": self.published}
+        return {"run_id": self.run_id, "status": self.status, "error": self.error,
+                **{name: part.to_dict() if part is not None else None for name, part in parts.items()}}
 
 
-def merge_summaries(summaries: Iterable[dict[str, Any]], *, run_id: str | None = None, kind: str = "backfill") -> dict[str, Any]:
-    """One summary for several fetch steps of one run (mapped backfill batches)."""
-    summaries = [s for s in summaries if s]
-    out: dict[str, Any] = {"run_id": run_id, "kind": kind, "parts": len(summaries)}
-    for key in ("requests", "not_modified", "failed"):
-        out[key] = sum(int(s.get(key) or 0) for s in summaries)
-    for key in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids", "article_ids"):
-        out[key] = _sorted_ids(i for s in summaries for i in s.get(key) or [])
-    out["new_articles"] = len(out["new_ids"])
-    out["changed_articles"] = len(out["changed_ids"])
-    out["gone_articles"] = len(out["gone_ids"])
-    out["rechecked_articles"] = len(out["rechecked_ids"])
-    out["batches"] = sum(
-        (s["batches"] if isinstance(s.get("batches"), int) else len(s.get("batches") or [])) for s in summaries
-    )
-    statuses = {s.get("status", "ok") for s in summaries}
-    out["status"] = "failed" if statuses == {"failed"} else ("partial" if statuses - {"ok"} else "ok")
-    out["errors"] = [e for s in summaries for e in (s.get("errors") or [])][:20]
-    if run_id is None and summaries:
-        out["run_id"] = summaries[0].get("run_id")
-    return out
+@dataclass
+class ReparseReport:
+    reparse: ReparseSummary
+    published: PublishReport | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        return {**self.reparse.to_dict(), "published": self.published.to_dict() if self.published else None}
 
 
 # -- what the crawler must not fetch again ---------------------------------------
-def known_for_crawl(settings: Settings) -> dict[str, KnownArticle]:
-    """Articles the warehouse knows, read from the published snapshot (empty before the
-    first publish). Pages fetched but not loaded yet are skipped by the crawler itself
-    (`ingest.run.FetchRun.pending` reads the landing area), so they are not added here."""
+def known_for_crawl(settings: Settings) -> tuple[dict[str, KnownArticle], set[str]]:
+    """What we know: the articles of the published snapshot, and the ids of batches
+    loaded since the last publish (a failing check holds the publish back; they must
+    not be fetched again meanwhile). Pages not loaded yet are skipped by the crawler
+    itself (`ingest.run.FetchRun` reads ``pending/``)."""
+    from ingest.batches import unpublished_article_ids
+    from ingest.landing import Landing
     from warehouse.errors import WarehouseMissing
-    from warehouse.known import known_articles
+    from warehouse.known import known_articles, published_batch_ids
 
     try:
-        return dict(known_articles(settings))
+        known, published = dict(known_articles(settings)), published_batch_ids(settings)
     except WarehouseMissing:
-        return {}
+        known, published = {}, set()
+    return known, unpublished_article_ids(Landing(settings.landing), published)
 
 
-# -- steps -------------------------------------------------------------------------
-def fetch_latest(
-    settings: Settings,
-    pages: int | None = None,
-    *,
-    since: date | None = None,
-    run_kind: str = "crawl",
-    run_id: str | None = None,
-) -> dict[str, Any]:
+# -- fetch ---------------------------------------------------------------------------
+def fetch_latest(settings: Settings, pages: int | None = None, *, since: date | None = None,
+                 run_id: str | None = None, origin: str = "cli") -> FetchReport:
     """Discover new and changed articles from the latest-news list and fetch them into
-    the landing area. No DuckDB write. Returns the run's summary."""
+    the landing area (no DuckDB write). ``since``: page back until list entries are
+    older than that day, fetching the articles not stored yet."""
     from ingest import crawl as crawler
 
     started = time.monotonic()
-    known = known_for_crawl(settings)
-    run_id = run_id or new_run_id(run_kind.replace(":", "-"))
-    log.info("fetch_latest %s: %d known articles, pages=%s", run_id, len(known), pages or "auto")
+    known, held = known_for_crawl(settings)
+    run_id = run_id or new_run_id("crawl")
+    log.info("fetch_latest %s: %d known articles, %d held, pages=%s", run_id, len(known), len(held), pages or "auto")
     if since is None:
-        result = crawler.crawl_latest(settings, known, pages=pages, run_id=run_id, run_kind=run_kind)
+        result = crawler.crawl_latest(settings, known, pages=pages, run_id=run_id, run_kind="crawl",
+                                      origin=origin, held=held)
     else:
-        # "ignore list entries older than DATE": page back from page 1 until every entry
-        # of a page is older than `since`, fetching the articles not stored yet.
-        to_page = pages if pages else None
-        result = crawler.backfill(
-            settings, known, from_page=1, to_page=to_page, since=since, progress=False, run_id=run_id
-        )
-    summary = crawl_summary(result, kind=run_kind, elapsed_s=time.monotonic() - started)
-    summary["run_id"] = summary.get("run_id") or run_id
-    log.info(
-        "fetch_latest %s: %s requests, %s not modified, %s failed, %s new, %s changed",
-        summary["run_id"], summary["requests"], summary["not_modified"], summary["failed"],
-        summary["new_articles"], summary["changed_articles"],
+        result = crawler.backfill(settings, known, from_page=1, to_page=pages, since=since, progress=False,
+                                  run_id=run_id, run_kind="crawl", origin=origin, held=held)
+    report = FetchReport.from_result(result, kind="crawl", origin=origin, elapsed_s=time.monotonic() - started)
+    _log_fetch(report)
+    return report
+
+
+def fetch_backfill(settings: Settings, batch: dict[str, Any], *, run_id: str | None = None,
+                   origin: str = "cli", progress: bool = False) -> FetchReport:
+    """One backfill request, or one batch of the DAG's plan (``{"pages": [...] | None,
+    "channel", "since", "until"}``, and ``"request"``/``"last"`` from `plan_backfill`):
+    the resumable, drift-proof backfill of `ingest.crawl.backfill` (a cursor per
+    batch; entries pushed past the range while it was read, in this batch or an
+    earlier one of the request, are fetched too). The same for the CLI and every DAG batch."""
+    from ingest import crawl as crawler
+
+    started = time.monotonic()
+    known, held = known_for_crawl(settings)
+    pages = batch.get("pages") or None
+    since, until = _day(batch.get("since")), _day(batch.get("until"))
+    result = crawler.backfill(
+        settings, known, from_page=pages[0] if pages else None, to_page=pages[-1] if pages else None,
+        since=since, until=until, channel=batch.get("channel"), progress=progress,
+        run_id=run_id or new_run_id("backfill"), run_kind="backfill", origin=origin, held=held,
+        request=batch.get("request"), last_of_request=bool(batch.get("last")),
     )
-    return summary
+    report = FetchReport.from_result(result, kind="backfill", origin=origin, elapsed_s=time.monotonic() - started)
+    _log_fetch(report, f" (pages {_page_span(pages)})")
+    return report
 
 
-def publish_snapshot(settings: Settings) -> dict[str, Any]:
+# The DAG maps this over its plan; it is the backfill's one path.
+fetch_backfill_batch = fetch_backfill
+
+
+def _day(value: date | str | None) -> date | None:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _page_span(pages: list[int] | None) -> str:
+    if not pages:
+        return "by date"
+    return f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])
+
+
+def _log_fetch(report: FetchReport, where: str = "") -> None:
+    log.info("%s %s%s (%s): %s requests, %s not modified, %s failed, %s new, %s changed",
+             report.kind, report.run_id, where, report.status, report.requests, report.not_modified,
+             report.failed, len(report.new_ids), len(report.changed_ids))
+
+
+# -- load, check, publish ---------------------------------------------------------------
+def load_pending(settings: Settings) -> LoadSummary:
+    """Load every pending landing batch into the warehouse (the single writer)."""
+    from warehouse.load import load_pending as load
+
+    started = time.monotonic()
+    report = load(settings)
+    report.elapsed_s = round(time.monotonic() - started, 2)
+    log.info("load_pending: %s batches, %s new, %s changed, %s quarantined", report.batches,
+             report.new_articles, report.changed_articles, report.quarantined)
+    return report
+
+
+def check_quality(settings: Settings, **thresholds: float) -> CheckReport:
+    """Run the data-quality checks (thresholds: keyword arguments, else `Settings.qc_*`);
+    raises `warehouse.errors.DataQualityError` naming every failed check with its numbers."""
+    from warehouse.checks import run_checks
+
+    report = run_checks(settings, **thresholds)
+    for check in report.checks:
+        log.info("check %s: %s", check.name, check.detail)
+    return CheckReport(ok=report.ok, summary=report.summary(), checks=[asdict(c) for c in report.checks])
+
+
+def publish_snapshot(settings: Settings) -> PublishReport:
     """Publish the analysts' read-only copy of the warehouse."""
     from warehouse.snapshot import publish_snapshot as publish
 
     started = time.monotonic()
-    result = publish(settings)
-    out = {"snapshot": str(settings.snapshot_path), "elapsed_s": round(time.monotonic() - started, 2)}
-    if result is not None and not isinstance(result, (str, bytes)) and not hasattr(result, "__fspath__"):
-        out.update(_jsonable(result) if isinstance(_jsonable(result), dict) else {"result": _jsonable(result)})
-    log.info("published snapshot %s", out["snapshot"])
-    return out
+    path = publish(settings)
+    log.info("published snapshot %s", path)
+    return PublishReport(snapshot=str(path), elapsed_s=round(time.monotonic() - started, 2))
 
 
-def load_pending(settings: Settings, *, publish: bool = True) -> dict[str, Any]:
-    """Load every pending landing batch into the warehouse (the single writer), then
-    publish the snapshot unless ``publish=False`` (the DAG publishes after its checks)."""
-    from warehouse.load import load_pending as load
+def run_steps(settings: Settings, fetch: Callable[[], FetchReport]) -> RunReport:
+    """fetch -> load -> check -> publish. The load always runs (it records the run in
+    `runs`, whatever the fetch found); a failed check stops before the publish and the
+    run says why (the loaded batches stay known to the crawler: `known_for_crawl`)."""
+    from warehouse.errors import DataQualityError
 
-    started = time.monotonic()
-    result = load(settings)
-    summary = _jsonable(result)
-    if not isinstance(summary, dict):
-        summary = {"result": summary}
-    summary["elapsed_s"] = round(time.monotonic() - started, 2)
-    log.info("load_pending: %s", {k: v for k, v in summary.items() if not isinstance(v, (list, dict))})
-    if publish:
-        summary["published"] = publish_snapshot(settings)
-    return summary
-
-
-def crawl(settings: Settings, pages: int | None = None, since: date | None = None) -> dict[str, Any]:
-    """One incremental ingestion run without Airflow: fetch_latest then load_pending."""
-    fetched = fetch_latest(settings, pages=pages, since=since, run_kind="crawl")
-    loaded = load_pending(settings)
-    return {"status": fetched.get("status", "ok"), "run_id": fetched.get("run_id"), "fetch": fetched, "load": loaded}
+    fetched = fetch()
+    report = RunReport(run_id=fetched.run_id, status=fetched.status, fetch=fetched)
+    report.load = load_pending(settings)
+    try:
+        report.checks = check_quality(settings)
+    except DataQualityError as exc:
+        report.status, report.error = "failed", str(exc)
+        return report
+    report.published = publish_snapshot(settings)
+    if fetched.status == "failed":
+        first = fetched.errors[0].splitlines()[0] if fetched.errors else "see the runs table"
+        report.error = f"nothing could be read from the portal: {first}"
+    return report
 
 
-def plan_backfill(
-    *,
-    from_page: int | None = None,
-    to_page: int | None = None,
-    since: date | str | None = None,
-    until: date | str | None = None,
-    channel: int | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_batches: int = DEFAULT_MAX_BATCHES,
-) -> list[dict[str, Any]]:
-    """Batches of list pages for a backfill: ``[{"index", "pages": [..], "channel", "since", "until"}]``.
-
-    A page range is cut into batches of ``batch_size`` pages; when that makes more than
-    ``max_batches`` batches the batches grow instead (the number of task instances stays
-    bounded). A date range without pages becomes one batch that pages back until ``since``.
-    No network.
-    """
-    from ingest.crawl import plan_page_batches
-
-    since = date.fromisoformat(since) if isinstance(since, str) else since
-    until = date.fromisoformat(until) if isinstance(until, str) else until
-    validate_backfill(from_page=from_page, to_page=to_page, since=since, until=until, channel=channel,
-                      batch_size=batch_size, max_batches=max_batches)
-    common = {
-        "channel": channel,
-        "since": since.isoformat() if since else None,
-        "until": until.isoformat() if until else None,
-    }
-    if from_page is None:
-        return [{"index": 0, "pages": None, **common}]
-    groups = plan_page_batches(from_page, to_page, batch_size, max_batches)
-    return [{"index": i, "pages": [int(p) for p in pages], **common} for i, pages in enumerate(groups) if pages]
+def crawl(settings: Settings, pages: int | None = None, since: date | None = None) -> RunReport:
+    """One incremental ingestion run without Airflow (CLI `crawl`)."""
+    return run_steps(settings, lambda: fetch_latest(settings, pages=pages, since=since))
 
 
+def backfill(settings: Settings, from_page: int | None = None, to_page: int | None = None,
+             since: date | None = None, until: date | None = None, channel: int | None = None,
+             progress: bool = False) -> RunReport:
+    """Crawl history in one process (CLI `backfill`), then load, check, publish."""
+    validate_backfill(from_page=from_page, to_page=to_page, since=since, until=until, channel=channel)
+    pages = list(range(from_page, to_page + 1)) if from_page is not None else None
+    batch = {"pages": pages, "channel": channel, "since": since, "until": until}
+    return run_steps(settings, lambda: fetch_backfill(settings, batch, progress=progress))
+
+
+# -- backfill plans ------------------------------------------------------------------------
 class BackfillParamsError(ValueError):
     """A backfill was asked for with an impossible page or date range."""
 
 
-def validate_backfill(
-    *,
-    from_page: int | None = None,
-    to_page: int | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    channel: int | None = None,
-    batch_size: int = DEFAULT_BATCH_SIZE,
-    max_batches: int = DEFAULT_MAX_BATCHES,
-) -> None:
+def validate_backfill(*, from_page: int | None = None, to_page: int | None = None, since: date | None = None,
+                      until: date | None = None, channel: int | None = None,
+                      batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = DEFAULT_MAX_BATCHES) -> None:
     """Raise `BackfillParamsError` (one line) unless the range makes sense."""
     by_page = from_page is not None or to_page is not None
     by_date = since is not None or until is not None
@@ -306,127 +298,43 @@ def validate_backfill(
         raise BackfillParamsError("batch_size and max_batches must be >= 1")
 
 
-def fetch_backfill_batch(settings: Settings, batch: dict[str, Any], *, run_id: str | None = None,
-                         run_kind: str = "backfill") -> dict[str, Any]:
-    """Fetch one planned batch (its list pages and their new/changed articles) into landing."""
-    from ingest import crawl as crawler
+def plan_backfill(*, from_page: int | None = None, to_page: int | None = None, since: date | str | None = None,
+                  until: date | str | None = None, channel: int | None = None,
+                  batch_size: int = DEFAULT_BATCH_SIZE, max_batches: int = DEFAULT_MAX_BATCHES) -> list[dict[str, Any]]:
+    """Batches for the backfill DAG: ``[{"index", "pages": [..] | None, "channel", "since", "until",
+    "request", "last"}]``, each one fetched by `fetch_backfill`; ``request`` names the
+    whole plan (its batches share the drift anchor), ``last`` marks its final batch.
 
-    started = time.monotonic()
-    known = known_for_crawl(settings)
-    run_id = run_id or new_run_id("backfill")
-    since = batch.get("since")
-    until = batch.get("until")
-    since = date.fromisoformat(since) if since else None
-    until = date.fromisoformat(until) if until else None
-    pages = batch.get("pages")
-    if pages:
-        result = crawler.fetch_list_pages(
-            settings, known, list(pages), channel=batch.get("channel"),
-            since=since, until=until, run_id=run_id, run_kind=run_kind,
-        )
-    else:  # a date range: page back from page 1 until `since` (resumable cursor)
-        result = crawler.backfill(
-            settings, known, since=since, until=until, channel=batch.get("channel"), progress=False, run_id=run_id
-        )
-    summary = crawl_summary(result, kind=run_kind, elapsed_s=time.monotonic() - started)
-    summary["run_id"] = summary.get("run_id") or run_id
-    summary["batch"] = {k: batch.get(k) for k in ("index", "pages", "channel", "since", "until")}
-    log.info(
-        "backfill batch %s (pages %s): %s requests, %s new, %s changed, %s failed",
-        batch.get("index"), _page_span(pages), summary["requests"], summary["new_articles"],
-        summary["changed_articles"], summary["failed"],
-    )
-    return summary
+    A page range is cut into batches of ``batch_size`` consecutive pages; when that
+    makes more than ``max_batches`` the batches grow instead (the number of task
+    instances stays bounded). A date range without pages is one batch. No network.
+    """
+    from ingest.crawl import plan_page_batches
+
+    since, until = _day(since), _day(until)
+    validate_backfill(from_page=from_page, to_page=to_page, since=since, until=until, channel=channel,
+                      batch_size=batch_size, max_batches=max_batches)
+    common = {"channel": channel, "since": since.isoformat() if since else None,
+              "until": until.isoformat() if until else None}
+    if from_page is None:
+        return [{"index": 0, "pages": None, **common, "request": None, "last": True}]
+    groups = [g for g in plan_page_batches(from_page, to_page, batch_size, max_batches) if g]
+    request = new_run_id("plan")
+    return [{"index": i, "pages": [int(p) for p in pages], **common, "request": request, "last": i == len(groups) - 1}
+            for i, pages in enumerate(groups)]
 
 
-def _page_span(pages: list[int] | None) -> str:
-    if not pages:
-        return "by date"
-    return f"{pages[0]}-{pages[-1]}" if len(pages) > 1 else str(pages[0])
-
-
-def backfill(
-    settings: Settings,
-    from_page: int | None = None,
-    to_page: int | None = None,
-    since: date | None = None,
-    until: date | None = None,
-    channel: int | None = None,
-    progress: bool = False,
-    *,
-    load: bool = True,
-) -> dict[str, Any]:
-    """Crawl history in one process (CLI `backfill`), then load and publish."""
-    from ingest import crawl as crawler
-
-    validate_backfill(from_page=from_page, to_page=to_page, since=since, until=until, channel=channel)
-    started = time.monotonic()
-    run_id = new_run_id("backfill")
-    known = known_for_crawl(settings)
-    result = crawler.backfill(
-        settings, known, from_page=from_page, to_page=to_page, since=since, until=until,
-        channel=channel, progress=progress, run_id=run_id,
-    )
-    fetched = crawl_summary(result, kind="backfill", elapsed_s=time.monotonic() - started)
-    fetched["run_id"] = fetched.get("run_id") or run_id
-    out = {"status": fetched.get("status", "ok"), "run_id": fetched["run_id"], "fetch": fetched}
-    if load:
-        out["load"] = load_pending(settings)
-    return out
-
-
-def reparse(settings: Settings, all: bool = False, *, publish: bool = True) -> dict[str, Any]:  # noqa: A002 - the CLI's name
+# -- reparse ---------------------------------------------------------------------------------
+def reparse(settings: Settings, all: bool = False, *, publish: bool = True,  # noqa: A002 - the CLI's name
+            run_id: str | None = None, origin: str = "cli") -> ReparseReport:
     """Rebuild the parsed tables from stored raw pages (no network); then publish."""
     from warehouse.reparse import reparse as rebuild
 
     started = time.monotonic()
-    result = rebuild(settings, all=all)
-    summary = _jsonable(result)
-    if not isinstance(summary, dict):
-        summary = {"result": summary}
-    summary["elapsed_s"] = round(time.monotonic() - started, 2)
-    summary.setdefault("all", all)
-    log.info("reparse: %s", {k: v for k, v in summary.items() if not isinstance(v, (list, dict))})
+    summary = rebuild(settings, all=all, run_id=run_id, origin=origin)
+    summary.elapsed_s = round(time.monotonic() - started, 2)
+    log.info("reparse %s: %s articles, %s changed", summary.run_id, summary.articles, summary.changed_articles)
+    report = ReparseReport(summary)
     if publish:
-        summary["published"] = publish_snapshot(settings)
-    return summary
-
-
-# Optional threshold overrides of the data-quality checks (environment, like the rest
-# of the configuration): e.g. a static archive or the replica has no article from the
-# last 14 days, so its deployment raises PORTAL_QC_MAX_DAYS_WITHOUT_NEW.
-QC_THRESHOLDS = {
-    "PORTAL_QC_MAX_QUARANTINE_SHARE": "max_quarantine_share",
-    "PORTAL_QC_MAX_MISSING_SHARE": "max_missing_share",
-    "PORTAL_QC_MAX_DAYS_WITHOUT_NEW": "max_days_without_new",
-}
-
-
-def quality_thresholds() -> dict[str, float]:
-    """Threshold overrides from the environment (only those set)."""
-    import os
-
-    out: dict[str, float] = {}
-    for env, name in QC_THRESHOLDS.items():
-        raw = (os.environ.get(env) or "").strip()
-        if raw:
-            try:
-                out[name] = float(raw)
-            except ValueError:
-                raise ValueError(f"{env} must be a number, got {raw!r}") from None
-    return out
-
-
-def check_quality(settings: Settings, **thresholds: float) -> dict[str, Any]:
-    """Run the data-quality checks; raises `warehouse.errors.DataQualityError` naming every
-    failed check with its numbers. Thresholds: keyword arguments, else PORTAL_QC_* env."""
-    from warehouse.checks import run_checks
-
-    merged = {**quality_thresholds(), **thresholds}
-    report = run_checks(settings, **merged)
-    summary = _jsonable(report)
-    if not isinstance(summary, dict):
-        summary = {"result": summary}
-    for check in summary.get("checks") or []:
-        log.info("check %s: %s", check.get("name"), check.get("detail"))
-    return summary
+        report.published = publish_snapshot(settings)
+    return report

@@ -36,27 +36,13 @@ def _as_int(article_id: Any) -> int | None:
 
 
 def listed_article_ids(body: bytes, url: str) -> list[str]:
-    """Article ids on a list page, in page order (the parser first, links as a fallback)."""
-    ids: list[str] = []
-    try:
-        import transforms
+    """Article ids on a list page, in page order: the crawler's own reading of a list
+    page (`transforms.parse_listing` on the bytes, ids by `transforms.urls`), so the
+    watcher and the crawler never disagree on what an id is."""
+    import transforms
 
-        items = transforms.parse_listing(body, url).get("items") or []
-        ids = [str(it["article_id"]) for it in items if it.get("article_id")]
-    except Exception:  # noqa: BLE001 - a parser failure must not stop the watcher
-        ids = []
-    if ids:
-        return ids
-    import re
-
-    from ingest.urls import article_id
-
-    seen: list[str] = []
-    for href in re.findall(rb"""href\s*=\s*["']([^"']+)["']""", body, flags=re.I):
-        aid = article_id(href.decode("utf-8", "replace").replace("&amp;", "&"))
-        if aid and aid not in seen:
-            seen.append(aid)
-    return seen
+    items = transforms.parse_listing(body, url).get("items") or []
+    return [str(it["article_id"]) for it in items if it.get("article_id")]
 
 
 class NewArticleTrigger(BaseEventTrigger):
@@ -152,7 +138,9 @@ class NewArticleTrigger(BaseEventTrigger):
         settings = Settings.from_env(base_url=base_url, list_path=self.list_path)
         # One request per poll: no retries inside a poll, the next poll is the retry.
         settings = settings.with_overrides(max_retries=0)
-        url = settings.base_url.rstrip("/") + "/" + settings.list_path.lstrip("/")
+        from ingest.crawl import channel_list_url
+
+        url = channel_list_url(settings)  # the list the crawler reads, page 1
         self.log.info("watching %s every %.0f s for new article ids", url, self.poll_interval)
         polls = 0
         with PortalClient(settings) as client:

@@ -84,3 +84,15 @@ def test_flags_before_the_command_are_kept():
     assert args.duckdb == "x.duckdb" and args.max_rps == 0
     args = build_parser().parse_args(["sql", "--duckdb", "y.duckdb", "SELECT 1"])
     assert args.duckdb == "y.duckdb"
+
+
+def test_debug_shows_the_traceback_behind_the_line(tmp_path):
+    import os
+
+    env = dict(os.environ, PORTAL_CONCURRENCY="many")
+    line = "error: ValueError: PORTAL_CONCURRENCY must be an integer, got 'many'"
+    for how in (["--debug", "crawl"], ["crawl"]):
+        result = run(*how, env=dict(env, PORTAL_DEBUG="1") if how == ["crawl"] else env)
+        assert result.returncode != 0
+        assert "Traceback (most recent call last)" in result.stderr and "_env_int" in result.stderr
+        assert result.stderr.strip().splitlines()[-1] == line

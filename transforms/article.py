@@ -1,4 +1,4 @@
-"""parse_article: one saved article page into the contract's record.
+"""parse_article: one saved article page into an `ArticleRecord` (transforms/records.py).
 
 The pipeline, juriscraper style: decode -> tree -> layout parts -> body lines ->
 document analysis -> record. Every stage degrades to None/[] plus a warning;
@@ -17,15 +17,16 @@ from .blocks import body_lines
 from .dates import iso_date, iso_datetime
 from .decode import decode_html
 from .layouts import extract_parts
+from .records import ArticleRecord
 from .related import article_links
 from .tree import page_base, parse_html
-from .urls import article_id
+from .urls import article_id, channel_id
 from .version import PARSER_VERSION
 
 _DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
 
 
-def parse_article(html: bytes | str | None, url: str | None) -> dict:
+def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     url = url or ""
     text, warnings = decode_html(html)
     record = empty_record(url, warnings)
@@ -42,6 +43,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> dict:
     if parts.layout == "generic":
         warnings.append("unknown layout: title, date and body found from the content")
     record["article_id"] = article_id(url) or article_id(_self_url(root, with_form=True))
+    record["channel_id"] = channel_id(url) or channel_id(_self_url(root, with_form=True))
     record["title"] = parts.title or None
     record["published_on"] = iso_date(parts.published_on)
     record["published_at"] = iso_datetime(parts.published_at)
@@ -89,11 +91,12 @@ def _looks_truncated(text: str) -> bool:
     return "<html" in text[:4096].lower() and "</html" not in tail and "</body" not in tail
 
 
-def empty_record(url: str, warnings: list[str]) -> dict:
+def empty_record(url: str, warnings: list[str]) -> ArticleRecord:
     return {
         "kind": "article",
         "url": url,
         "article_id": article_id(url),
+        "channel_id": channel_id(url),
         "title": None,
         "published_on": None,
         "published_at": None,
@@ -108,7 +111,7 @@ def empty_record(url: str, warnings: list[str]) -> dict:
     }
 
 
-def warn_missing(record: dict) -> None:
+def warn_missing(record: ArticleRecord) -> None:
     if not record["title"]:
         record["warnings"].append("no title found")
     if not record["published_on"]:

@@ -144,6 +144,23 @@ def parse_iso_datetime(value: str | None) -> tuple[date | None, datetime | None]
     return moment.date(), moment
 
 
+def parse_instant(value: str | datetime | None) -> datetime | None:
+    """A stored stamp (landing area, warehouse, list entry) as an aware datetime, or None.
+
+    The one reader of ISO 8601 stamps in the project: a stamp without an offset is
+    portal time (+07:00), as the portal means it, never UTC."""
+    if value is None:
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    else:
+        try:
+            moment = datetime.fromisoformat(str(value).strip())
+        except ValueError:
+            return None
+    return moment if moment.tzinfo else moment.replace(tzinfo=PORTAL_TZ)
+
+
 def iso_date(value: date | None) -> str | None:
     return value.isoformat() if value else None
 

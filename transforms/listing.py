@@ -11,6 +11,7 @@ from lxml import etree
 
 from .decode import decode_html
 from .layouts.generic import is_chrome, latest_boxes
+from .records import ListRecord
 from .related import article_links
 from .text import clean
 from .tree import absolute, page_base, parse_html, same_site, text_of
@@ -19,11 +20,11 @@ from .urls import is_article_url, page_number, same_list
 _NEXT_WORDS = {"next", "next >", "next »", "next page", ">", "»", "›", "tiếp", "sau", "trang sau", "next>>", "next ›"}
 
 
-def parse_listing(html: bytes | str | None, url: str | None) -> dict:
+def parse_listing(html: bytes | str | None, url: str | None) -> ListRecord:
     url = url or ""
     text, _ = decode_html(html)
     # Exactly the contract's keys: list records carry no warnings field.
-    record = {"kind": "list", "url": url, "items": [], "next_page": None}
+    record: ListRecord = {"kind": "list", "url": url, "items": [], "next_page": None}
     if not text.strip():
         return record
     root = parse_html(text)

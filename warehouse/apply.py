@@ -17,10 +17,11 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from urllib.parse import parse_qsl, urlsplit
 
 import duckdb
 
+from transforms.dates import parse_instant
+from transforms.records import ArticleRecord, DocumentRecord
 from warehouse.db import assert_unique, rows, stage
 from warehouse.parsing import Fetch, ParsedArticle, ParsedListing, ParseFailure, Parser, parse_fetch
 
@@ -98,6 +99,7 @@ class ApplyCounts:
     quarantined: int = 0
     withdrawn: int = 0
     article_ids: set[str] = field(default_factory=set)  # new or changed
+    quarantined_ids: set[str] = field(default_factory=set)  # article pages that did not parse (none parsed)
 
     def add(self, other: ApplyCounts) -> None:
         for name in ("pages", "new_articles", "changed_articles", "unchanged", "quarantined", "withdrawn"):
@@ -138,6 +140,9 @@ def write_outcomes(con: duckdb.DuckDBPyConnection, out: Outcomes, parser_version
     counts.pages = out.pages
     write_listings(con, out.listings, parser_version)
     counts.quarantined = write_quarantine(con, out, parser_version)
+    parsed = {a.article_id for a in out.articles}
+    counts.quarantined_ids = {f.fetch.article_id for f in out.failures
+                              if f.fetch.kind == "article" and f.fetch.article_id} - parsed
     counts.withdrawn = mark_withdrawn(con, out.gone)
     return counts
 
@@ -153,17 +158,7 @@ def _date(value) -> date | None:
 
 
 def _stamp(value) -> datetime | None:
-    try:
-        return datetime.fromisoformat(value) if value else None
-    except (TypeError, ValueError):
-        return None
-
-
-def channel_of(url: str) -> str | None:
-    for key, value in parse_qsl(urlsplit(url).query):
-        if key.lower() == "channelid":
-            return value
-    return None
+    return parse_instant(value) if isinstance(value, str) else None
 
 
 def _strings(values) -> list[str]:
@@ -190,12 +185,12 @@ def _current_states(con, article_ids: list[str]) -> dict[str, _State]:
 
 
 def article_row(parsed: ParsedArticle, state: _State, url: str, parser_version: str) -> tuple:
-    rec = parsed.record
-    doc = rec.get("document") or {}
+    rec: ArticleRecord = parsed.record
+    doc: DocumentRecord | dict = rec.get("document") or {}
     return (
         parsed.article_id,
         url,
-        channel_of(url),
+        rec.get("channel_id"),
         rec.get("title"),
         _date(rec.get("published_on")),
         _stamp(rec.get("published_at")),

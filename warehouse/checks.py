@@ -51,16 +51,6 @@ class QualityReport:
         return "; ".join(f"{c.name}: {c.detail}" for c in self.failures) or "all checks passed"
 
 
-# Defaults; Settings.extra may override any of them (an Airflow Variable, say).
-# A broken layout drives the missing share towards 100%; the replica's baseline
-# is ~18% (texts that name a document without its date), hence 40%.
-THRESHOLDS = {
-    "max_quarantine_share": 0.05,
-    "max_missing_share": 0.40,
-    "max_days_without_new": 14.0,
-}
-
-
 def run_checks(
     settings: Settings,
     *,
@@ -70,11 +60,12 @@ def run_checks(
     now: datetime | None = None,
     raise_on_failure: bool = True,
 ) -> QualityReport:
-    """Check the live warehouse; raise DataQualityError (with the numbers) when one fails."""
+    """Check the live warehouse; raise DataQualityError (with the numbers) when one fails.
+    Thresholds: the keyword arguments, else `Settings.qc_*` (PORTAL_QC_* in the environment)."""
     given = {"max_quarantine_share": max_quarantine_share, "max_missing_share": max_missing_share,
              "max_days_without_new": max_days_without_new}
-    limits = {name: float(given[name] if given[name] is not None else (settings.extra or {}).get(name, default))
-              for name, default in THRESHOLDS.items()}
+    limits = {name: float(value if value is not None else getattr(settings, f"qc_{name}"))
+              for name, value in given.items()}
     now = now or datetime.now(UTC)
     con = connect(settings, read_only=True)
     try:

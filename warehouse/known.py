@@ -58,3 +58,15 @@ def known_articles(settings: Settings) -> dict[str, KnownArticle]:
         con.close()
     return {r[0]: KnownArticle(r[0], r[1], r[2], r[3], bool(r[4]), quarantined=bool(r[5]), url=r[6])
             for r in found}
+
+
+def published_batch_ids(settings: Settings) -> set[str]:
+    """Landing batches the published snapshot holds (empty before the first publish)."""
+    path = settings.snapshot_path
+    if not path.exists():
+        return set()
+    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    try:
+        return {r[0] for r in rows(con, "SELECT batch_id FROM landing_batches")}
+    finally:
+        con.close()

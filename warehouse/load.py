@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import json
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
 from ingest.config import Settings
 from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from transforms.dates import parse_instant
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
 from warehouse.db import connect, scalar, stage, transaction
 from warehouse.parsing import Fetch, Parser
@@ -52,6 +53,10 @@ class LoadSummary:
     run_ids: list[str] = field(default_factory=list)
     skipped_batches: int = 0  # already loaded earlier (only retired from pending/)
     unreadable: list[str] = field(default_factory=list)  # pending files that could not be read
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
 def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSummary:
@@ -67,6 +72,7 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
     try:
         for batch in batches:
             counts = load_batch(con, batch, parser)
+            quarantined = counts.quarantined_ids if counts is not None else set()
             if counts is None:
                 summary.skipped_batches += 1
             else:
@@ -74,7 +80,7 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
                 ids |= counts.article_ids
             if batch.run.run_id not in summary.run_ids:
                 summary.run_ids.append(batch.run.run_id)
-            landing.mark_loaded(batch)
+            landing.mark_loaded(batch, quarantined)
     finally:
         con.close()
     summary.article_ids = sorted(ids)
@@ -125,10 +131,11 @@ def _already_loaded(con, batch: Batch) -> bool:
 
 
 def parse_stamp(value: str) -> datetime:
-    """ISO 8601 from the landing area; a stamp without offset is taken as UTC (never mixed
-    naive/aware: Python refuses to compare them)."""
-    stamp = datetime.fromisoformat(value)
-    return stamp if stamp.tzinfo else stamp.replace(tzinfo=UTC)
+    """ISO 8601 from the landing area (no offset: portal time); a bad one fails the batch."""
+    stamp = parse_instant(value)
+    if stamp is None:
+        raise ValueError(f"not an ISO 8601 time: {value!r}")
+    return stamp
 
 
 def to_fetch(page: FetchedPage) -> Fetch:
@@ -182,8 +189,8 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
     con.execute(
         "INSERT INTO runs (run_id, kind, started_at, finished_at, status, requests, not_modified,"
         " new_articles, changed_articles, failed, quarantined, withdrawn, unchanged, pages_loaded,"
-        " batches, errors, loaded_at)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?)"
+        " batches, errors, loaded_at, origin)"
+        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?, ?)"
         " ON CONFLICT (run_id) DO UPDATE SET"
         " started_at = least(runs.started_at, excluded.started_at),"
         " finished_at = greatest(runs.finished_at, excluded.finished_at),"
@@ -204,6 +211,6 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
             run.run_id, run.kind, parse_stamp(run.started_at), finished, run.status or "ok",
             run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
             run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
-            counts.pages, list(run.errors or []), datetime.now(UTC),
+            counts.pages, list(run.errors or []), datetime.now(UTC), run.origin or "cli",
         ],
     )

@@ -6,10 +6,12 @@ reparse of the same pages cannot disagree. Tests swap `Parser` for a fake one.
 
 from __future__ import annotations
 
-import hashlib
-import json
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from transforms.records import ArticleRecord, ListItem, ListRecord
 
 
 @dataclass
@@ -28,14 +30,14 @@ class Fetch:
 class ParsedArticle:
     fetch: Fetch
     article_id: str
-    record: dict
+    record: ArticleRecord
     content_sha256: str
 
 
 @dataclass
 class ParsedListing:
     fetch: Fetch
-    items: list[dict]
+    items: list[ListItem]
 
 
 @dataclass
@@ -53,41 +55,28 @@ class Parser:
 
         return str(transforms.PARSER_VERSION)
 
-    def parse_article(self, body: bytes, url: str) -> dict:
+    def parse_article(self, body: bytes, url: str) -> ArticleRecord:
         import transforms
 
         return transforms.parse_article(body, url)
 
-    def parse_listing(self, body: bytes, url: str) -> dict:
+    def parse_listing(self, body: bytes, url: str) -> ListRecord:
         import transforms
 
         return transforms.parse_listing(body, url)
 
-    def content_hash(self, record: dict) -> str:
+    def content_hash(self, record: ArticleRecord) -> str:
         import transforms
 
-        fn = getattr(transforms, "content_hash", None)
-        return fn(record) if fn else fallback_content_hash(record)
+        return transforms.content_hash(record)
 
-    def sanity_errors(self, record: dict) -> list[str]:
+    def sanity_errors(self, record: ArticleRecord) -> list[str]:
         import transforms
 
-        fn = getattr(transforms, "sanity_errors", None)
-        return list(fn(record)) if fn else []
+        return list(transforms.sanity_errors(record))
 
 
-# Parts of a record that change without the article changing: where we found
-# it, which parser read it, and the "Latest new" box that moves every day.
-VOLATILE_KEYS = ("url", "parser_version", "warnings", "related")
-
-
-def fallback_content_hash(record: dict) -> str:
-    stable = {k: v for k, v in record.items() if k not in VOLATILE_KEYS}
-    blob = json.dumps(stable, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-    return hashlib.sha256(blob.encode("utf-8")).hexdigest()
-
-
-def _parser_errors(record: dict) -> list[str]:
+def _parser_errors(record: ArticleRecord | ListRecord) -> list[str]:
     return [str(w) for w in record.get("warnings") or [] if str(w).startswith("parser error")]
 
 

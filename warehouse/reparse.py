@@ -10,14 +10,14 @@ of articles, and rows already at the current parser_version are skipped unless
 
 from __future__ import annotations
 
-import uuid
 import zlib
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 import duckdb
 
 from ingest.config import Settings
+from ingest.landing import new_run_id
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
 from warehouse.db import connect, rows, transaction
 from warehouse.parsing import Fetch, Parser
@@ -37,13 +37,18 @@ class ReparseSummary:
     quarantined: int = 0
     listings_rebuilt: bool = False
     article_ids: list[str] = field(default_factory=list)
+    all: bool = False  # every stored page, not only those of older parser versions
+    elapsed_s: float = 0.0
+
+    def to_dict(self) -> dict:
+        return asdict(self)
 
 
-def reparse(settings: Settings, all: bool = False, *, parser: Parser | None = None) -> ReparseSummary:  # noqa: A002 (CLI flag name)
+def reparse(settings: Settings, all: bool = False, *, parser: Parser | None = None,  # noqa: A002 (CLI flag name)
+            run_id: str | None = None, origin: str = "cli") -> ReparseSummary:
     parser = parser or Parser()
     version = parser.version
-    summary = ReparseSummary(run_id=f"reparse-{datetime.now(UTC):%Y%m%dT%H%M%S}-{uuid.uuid4().hex[:6]}",
-                             parser_version=version)
+    summary = ReparseSummary(run_id=run_id or new_run_id("reparse"), parser_version=version, all=all)
     started = datetime.now(UTC)
     con = connect(settings)
     try:
@@ -57,7 +62,7 @@ def reparse(settings: Settings, all: bool = False, *, parser: Parser | None = No
         cleared = quarantined_before - _quarantined_urls(con)
         summary.cleared_quarantine = len(cleared)
         summary.quarantined = len(_quarantined_urls(con))
-        _record_run(con, summary, started)
+        _record_run(con, summary, started, origin)
     finally:
         con.close()
     return summary
@@ -143,12 +148,12 @@ def _rebuild_listings(con, parser: Parser, summary: ReparseSummary) -> None:
     summary.listings_rebuilt = True
 
 
-def _record_run(con, summary: ReparseSummary, started: datetime) -> None:
+def _record_run(con, summary: ReparseSummary, started: datetime, origin: str) -> None:
     with transaction(con):
         con.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, status, new_articles, changed_articles,"
-            " failed, quarantined, pages_loaded, batches, errors, loaded_at)"
-            " VALUES (?, 'reparse', ?, ?, 'ok', ?, ?, ?, ?, ?, 0, [], ?)",
+            " failed, quarantined, pages_loaded, batches, errors, loaded_at, origin)"
+            " VALUES (?, 'reparse', ?, ?, 'ok', ?, ?, ?, ?, ?, 0, [], ?, ?)",
             [summary.run_id, started, datetime.now(UTC), summary.new_articles, summary.changed_articles,
-             summary.quarantined, summary.quarantined, summary.pages, datetime.now(UTC)],
+             summary.quarantined, summary.quarantined, summary.pages, datetime.now(UTC), origin],
         )

@@ -9,7 +9,7 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 
-from ingest.crawl import backfill, crawl_latest, fetch_list_pages, plan_page_batches
+from ingest.crawl import backfill, crawl_latest, plan_page_batches
 from ingest.http import PortalClient
 from ingest.landing import KnownArticle, Landing
 
@@ -107,22 +107,32 @@ def test_pending_articles_not_refetched(fake_portal, settings):
     assert len(portal.fetches()) == before and second.new_ids == []
 
 
-def test_backfill_page_range_survives_drift(fake_portal, settings):
+@pytest.mark.parametrize("batch_size", [None, 2], ids=["one range (CLI)", "DAG batches"])
+def test_backfill_page_range_survives_drift(fake_portal, settings, batch_size):
+    """Articles published while the range is read push entries down; none that was in
+    range is missed, none is fetched twice. The DAG's batches take the CLI's path, and
+    share page 1 as the request began, so drift between two batches is caught too."""
+    from portal_ingest import pipeline
+
     portal = fake_portal(40)
     start_ids = [a.article_id for a in portal.articles[:20]]  # pages 1-4 at the start
 
     def publish_while_crawling(n):
-        if n == 3 and len(portal.articles) == 40:
+        if n == 2 and len(portal.articles) == 40:
             portal.publish(41)
             portal.publish(42)
 
     portal.before_list = publish_while_crawling
-    result = backfill(settings, {}, from_page=1, to_page=4, progress=False)
+    if batch_size is None:
+        results = [backfill(settings, {}, from_page=1, to_page=4, progress=False)]
+    else:
+        results = [pipeline.fetch_backfill(settings, batch, run_id="bf", origin="dag:portal_backfill")
+                   for batch in pipeline.plan_backfill(from_page=1, to_page=4, batch_size=batch_size)]
     counts = landed_article_ids(settings)
     assert set(start_ids) <= set(counts)  # nothing that was in range is missed
     assert set(counts.values()) == {1}  # nothing is stored twice
-    assert result.status == "ok"
-    assert not list(settings.state_dir.glob("backfill-*.json"))  # done: cursor cleared
+    assert {r.status for r in results} == {"ok"}
+    assert not list(settings.state_dir.glob("*.json"))  # done: cursors cleared
 
 
 class CrashingClient(PortalClient):
@@ -167,19 +177,19 @@ def test_backfill_by_dates_stops_when_pages_get_older(fake_portal, settings):
     assert result.pages_read == 10 + 1  # + page 1 read again for the drift check
 
 
-def test_fetch_list_pages_and_plan():
+def test_plan_page_batches():
     assert plan_page_batches(1, 10, 4, 100) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     assert plan_page_batches(1, 10, 1, 3) == [[1, 2, 3, 4], [5, 6, 7, 8], [9, 10]]
     with pytest.raises(ValueError):
         plan_page_batches(5, 1, 1, 1)
 
 
-def test_fetch_list_pages_skips_known(fake_portal, settings):
+def test_backfill_batch_skips_known(fake_portal, settings):
     portal = fake_portal(20)
     known = known_from(portal, skip=5)  # the first page's five are new
-    result = fetch_list_pages(settings, known, [1, 2], run_id="b1", run_kind="backfill")
+    result = backfill(settings, known, from_page=1, to_page=2, run_id="b1", progress=False)
     assert sorted(result.new_ids) == sorted(a.article_id for a in portal.articles[:5])
-    assert result.pages_read == 2
+    assert result.pages_read == 2 + 1  # + page 1 again for the drift check
 
 
 def test_article_out_of_retries_gets_a_second_chance(fake_portal, settings):

@@ -1,10 +1,12 @@
-"""URL canonicalisation and the portal's article id."""
+"""URL canonicalisation (ingest/urls.py) and the portal's shapes the crawler uses
+(transforms/urls.py: article id, page N of a list, a channel's list)."""
 
 from __future__ import annotations
 
 import pytest
 
-from ingest.urls import article_id, canonicalise, is_http, list_page_url, same_host
+from ingest.urls import canonicalise, is_http, same_host
+from transforms.urls import article_id, channel_id, channel_list_url, list_page_url
 
 BASE = "http://127.0.0.1:8765/en-us/Pages/news.aspx?Page=1"
 
@@ -54,8 +56,17 @@ def test_is_http():
 def test_list_page_url_sets_existing_parameter_or_adds_page():
     assert list_page_url(BASE, 3) == "http://127.0.0.1:8765/en-us/Pages/news.aspx?Page=3"
     assert list_page_url("http://h/?page=1", 7) == "http://h/?page=7"
+    assert list_page_url("http://h/news?page=2", 3) == "http://h/news?page=3"
     assert list_page_url("http://h/en-us/Pages/news.aspx?ChannelId=14", 2) == (
         "http://h/en-us/Pages/news.aspx?ChannelId=14&Page=2"
     )
     with pytest.raises(ValueError):
         list_page_url(BASE, 0)
+
+
+def test_channel_shapes():
+    assert channel_id("http://h/en-us/Pages/Article.aspx?channelid=014&articleID=2718") == "14"
+    assert channel_id("http://h/to-step-up-c2718.html") is None
+    assert channel_list_url(BASE, 14) == "http://127.0.0.1:8765/en-us/Pages/news.aspx?Page=1&ChannelId=14"
+    assert channel_list_url("http://h/?page=1", 12) == "http://h/en-us/Pages/news.aspx?ChannelId=12&Page=1"
+    assert channel_list_url(BASE) == BASE

@@ -156,3 +156,22 @@ def test_reparse_params(dagbag):
     assert _validated(dagbag, "portal_reparse", {"all": True})["all"] is True
     with pytest.raises(ParamValidationError):
         _validated(dagbag, "portal_reparse", {"all": "everything"})
+
+
+@pytest.mark.parametrize("dag_id", ["portal_latest_news", "portal_backfill"])
+def test_a_fetch_that_found_nothing_is_still_announced(dagbag, dag_id):
+    """The load DAG records every fetch run in `runs` (and publishes it), so a run that
+    found nothing must still reach it: no skip, an event whose extra says so."""
+    from types import SimpleNamespace
+
+    from portal_ingest.airflow_assets import RAW_PAGES
+
+    nothing = {"run_id": "r-quiet", "kind": "crawl", "origin": f"dag:{dag_id}", "status": "ok", "requests": 2,
+               "not_modified": 0, "failed": 0, "new_ids": [], "changed_ids": [], "gone_ids": [],
+               "rechecked_ids": [], "batches": ["b1"], "errors": []}
+    events = {RAW_PAGES: SimpleNamespace(extra=None)}
+    task = dagbag.dags[dag_id].get_task("announce_raw_pages")
+    arg = nothing if dag_id == "portal_latest_news" else [nothing]
+    task.python_callable(arg, outlet_events=events)
+    assert events[RAW_PAGES].extra["run_id"] == "r-quiet"
+    assert events[RAW_PAGES].extra["counts"]["new_articles"] == 0

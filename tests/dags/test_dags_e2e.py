@@ -51,16 +51,22 @@ def test_latest_news_then_warehouse_load(replica_factory, make_airflow_home):
     assert len(af.asset_events(WAREHOUSE.uri)) == 1
     assert af.duckdb.with_name("portal.snapshot.duckdb").exists()
 
-    # 3. nothing new on the portal: the announce task is skipped and emits no event.
+    # 3. nothing new on the portal: still an event (nothing in it), so the load records
+    # the run in `runs` at once, with its kind and the DAG as its origin.
     af.dags_test("portal_latest_news")
-    assert af.task_states("portal_latest_news")["announce_raw_pages"] == ["skipped"]
-    assert len(af.asset_events(RAW_PAGES.uri)) == 1
+    assert af.task_states("portal_latest_news")["announce_raw_pages"] == ["success"]
+    quiet = af.asset_events(RAW_PAGES.uri)[1]["extra"]
+    assert len(af.asset_events(RAW_PAGES.uri)) == 2 and quiet["new_ids"] == [] and quiet["changed_ids"] == []
+    af.dags_test("portal_warehouse_load")
+    snapshot = af.duckdb.with_name("portal.snapshot.duckdb")
+    assert warehouse_rows(snapshot, f"SELECT kind, origin FROM runs WHERE run_id = '{quiet['run_id']}'") == [
+        ("crawl", "dag:portal_latest_news")]
 
     # 4. one new article: a second event naming it; the load adds it.
     published = replica.control("publish", n=1)["published"]
     af.dags_test("portal_latest_news")
     events = af.asset_events(RAW_PAGES.uri)
-    assert len(events) == 2 and events[1]["extra"]["new_ids"] == [str(i) for i in published]
+    assert len(events) == 3 and events[2]["extra"]["new_ids"] == [str(i) for i in published]
     af.dags_test("portal_warehouse_load")
     (count,) = warehouse_rows(af.duckdb, "SELECT count(*) FROM articles")[0]
     assert count == len(ids) + 1

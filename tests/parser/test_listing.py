@@ -1,5 +1,5 @@
 from transforms import parse_listing
-from transforms.urls import article_id, is_article_url, page_number, with_page
+from transforms.urls import article_id, is_article_url, list_page_url, page_number
 
 SP_LIST = """<html><body><div class="top-menu"><a href="/en-us/Pages/news.aspx?ChannelId=14">Direction</a></div>
 <div class="news-list">
@@ -64,7 +64,7 @@ def test_urls():
     assert article_id("http://h/Uploads/2020/10/plan-2718.pdf") is None
     assert article_id("http://h/archive/2020/") is None
     assert article_id("http://h/news.aspx?ChannelId=14&Page=2") is None
-    assert with_page("http://h/?page=2", 3) == "http://h/?page=3"
+    assert list_page_url("http://h/?page=2", 3) == "http://h/?page=3"
 
 
 def test_a_list_whose_class_looks_like_a_sidebar_is_still_the_list():

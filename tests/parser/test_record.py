@@ -4,11 +4,11 @@ from pathlib import Path
 
 import pytest
 
-from transforms import PARSER_VERSION, content_hash, parse_article, sanity_errors
+from transforms import PARSER_VERSION, content_hash, parse_article, parse_listing, sanity_errors
+from transforms.records import ArticleRecord, DocumentRecord, ListItem, ListRecord, keys_of
 
 SAMPLES = Path(__file__).resolve().parents[1] / "examples" / "articles"
-KEYS = ["kind", "url", "article_id", "title", "published_on", "published_at", "document", "addressees", "directives",
-        "references", "related", "body_text", "parser_version", "warnings"]
+KEYS = keys_of(ArticleRecord)
 URL = "http://h/en-us/Pages/Article.aspx?ChannelId=14&articleID=2718"
 
 
@@ -17,8 +17,11 @@ def sample():
 
 
 def test_record_keys_and_version():
+    assert KEYS[:4] == ["kind", "url", "article_id", "channel_id"] and KEYS[-1] == "warnings"
     record = parse_article(sample(), URL)
     assert list(record) == KEYS
+    assert list(record["document"]) == keys_of(DocumentRecord)
+    assert record["article_id"] == "2718" and record["channel_id"] == "14"
     assert record["parser_version"] == PARSER_VERSION
     assert record["warnings"] == [] and sanity_errors(record) == []
 
@@ -43,3 +46,10 @@ def test_missing_fields_are_warned_and_flagged(html):
     record = parse_article(html, URL)
     assert "no title found" in record["warnings"] and "no publication date found" in record["warnings"]
     assert sanity_errors(record) == [f"missing title ({URL})", f"missing published_on ({URL})"]
+
+
+def test_list_record_keys():
+    page = (SAMPLES.parent / "lists" / "sample-list-page-1.html").read_bytes()
+    record = parse_listing(page, "http://h/en-us/Pages/news.aspx?ChannelId=14&Page=1")
+    assert list(record) == keys_of(ListRecord)
+    assert record["items"] and all(list(item) == keys_of(ListItem) for item in record["items"])

@@ -23,7 +23,7 @@ def _step(spec: dict) -> int:
 
     settings = Settings.from_env(**spec.get("settings", {}))
     result = getattr(pipeline, spec["step"])(settings, **spec.get("kwargs", {}))
-    print(json.dumps(result, default=str), flush=True)
+    print(json.dumps(result.to_dict(), default=str), flush=True)
     return 0
 
 

@@ -21,7 +21,7 @@ from .helpers import (
 )
 
 # Only the quarantine share may fail the check here (the replica's corpus ends months ago).
-QC = {"max_days_without_new": 1e6, "max_missing_share": 1.0}
+QC = {"qc_max_days_without_new": 1e6, "qc_max_missing_share": 1.0}
 
 
 def _list_ids(replica, page: int) -> list[str]:
@@ -106,7 +106,7 @@ def test_layout_drift_goes_to_quarantine_and_fails_the_check(tmp_path, replica_f
     assert from_shell == 0
 
     # The data-quality step the load DAG runs fails, naming the share.
-    result = run(step_cmd("check_quality", {"duckdb_path": str(db), "extra": QC}), timeout=120)
+    result = run(step_cmd("check_quality", {"duckdb_path": str(db), **QC}), timeout=120)
     err = result.stderr.decode("utf-8", "replace")
     assert result.returncode != 0, f"quality check passed with {len(article_q)} pages quarantined"
     line = [ln for ln in err.splitlines() if "DataQualityError" in ln or "quality" in ln.lower()]
@@ -129,7 +129,7 @@ def test_layout_drift_recovery_refetches_the_quarantined(tmp_path, replica_facto
     assert truth_ids(replica) <= stored
     stale = query(db, "SELECT url FROM quarantine WHERE kind = 'article' AND article_id IN (SELECT article_id FROM articles)")
     assert not stale, f"quarantine still lists articles that are now stored: {stale[:5]}"
-    result = run(step_cmd("check_quality", {"duckdb_path": str(db), "extra": QC}), timeout=120)
+    result = run(step_cmd("check_quality", {"duckdb_path": str(db), **QC}), timeout=120)
     assert result.returncode == 0, result.stderr.decode()[-1000:]
 
 

@@ -20,7 +20,7 @@ import pytest
 from .helpers import ROOT, query, require, run, start_replica, step_cmd, table_dump
 
 # The replica's corpus ends months ago and the parser is not under test here.
-QC = {"max_days_without_new": 1e6, "max_missing_share": 1.0}
+QC = {"qc_max_days_without_new": 1e6, "qc_max_missing_share": 1.0}
 
 
 def _tables(db: Path) -> list[str]:
@@ -54,11 +54,11 @@ def test_load_steps_run_three_times_give_identical_warehouse(tmp_path):
     require("portal_ingest.pipeline", "load_pending")
     db = tmp_path / "portal.duckdb"
     pending, batches = _landing_input(tmp_path, db)
-    settings = {"duckdb_path": str(db), "extra": QC}
+    settings = {"duckdb_path": str(db), **QC}
     dumps, snapshots = [], []
     for attempt in range(3):
         _restore(pending, batches)  # the retry sees the same input again
-        for step, kwargs in (("load_pending", {"publish": False}), ("check_quality", {}), ("publish_snapshot", {})):
+        for step, kwargs in (("load_pending", {}), ("check_quality", {}), ("publish_snapshot", {})):
             result = run(step_cmd(step, settings, **kwargs))
             assert result.returncode == 0, f"attempt {attempt + 1}, {step}: {result.stderr.decode()[-2000:]}"
         dumps.append(table_dump(db, _tables(db)))
@@ -99,8 +99,8 @@ def test_warehouse_load_dag_rerun_gives_identical_warehouse(tmp_path):
     assert migrate.returncode == 0, migrate.stderr[-3000:]
     # 1st run: the task steps (as a first attempt); 2nd: the whole DAG through Airflow.
     _restore(pending, batches)
-    settings = {"duckdb_path": str(db), "extra": QC}
-    for step, kwargs in (("load_pending", {"publish": False}), ("check_quality", {}), ("publish_snapshot", {})):
+    settings = {"duckdb_path": str(db), **QC}
+    for step, kwargs in (("load_pending", {}), ("check_quality", {}), ("publish_snapshot", {})):
         result = run(step_cmd(step, settings, **kwargs))
         assert result.returncode == 0, result.stderr.decode()[-2000:]
     first = table_dump(db, _tables(db))

@@ -32,7 +32,7 @@ def test_quarantine_share_over_threshold_fails_with_numbers(settings, parser):
         run_checks(settings, now=SOON)
     assert "1 of 10 pages quarantined in run run-1 (10.0% > 5%)" in str(info.value)
     assert run_checks(settings, now=SOON, max_quarantine_share=0.2).ok
-    assert run_checks(settings.with_overrides(extra={"max_quarantine_share": 0.2}), now=SOON).ok
+    assert run_checks(settings.with_overrides(qc_max_quarantine_share=0.2), now=SOON).ok
 
 
 def test_missing_numbers_and_runs_finding_nothing(settings, parser):

@@ -169,10 +169,10 @@ def test_nothing_pending_does_not_create_the_file(settings, parser):
     assert not settings.duckdb_path.exists()
 
 
-def test_unknown_page_kinds_are_stored_not_parsed_and_naive_stamps_are_utc(settings, parser):
+def test_unknown_page_kinds_are_stored_not_parsed_and_naive_stamps_are_portal_time(settings, parser):
     from ingest.landing import FetchedPage
 
-    odd = FetchedPage("robots", "http://portal.test/robots.txt", None, "2026-11-01T01:00:00", 200, {}, b"User-agent: *")
+    odd = FetchedPage("robots", "http://portal.test/robots.txt", None, "2026-11-01T08:00:00", 200, {}, b"User-agent: *")
     write_batch(settings, [odd, article_page("1", T0)])
     summary = load_pending(settings, parser=parser)
     assert (summary.pages, summary.new_articles, summary.quarantined) == (2, 1, 0)

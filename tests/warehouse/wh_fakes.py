@@ -10,6 +10,7 @@ import random
 from datetime import datetime, timedelta, timezone
 
 from ingest.landing import FetchedPage, Landing, RunRecord
+from transforms.urls import channel_id
 from warehouse.parsing import Parser
 
 ICT = timezone(timedelta(hours=7))
@@ -30,7 +31,8 @@ class FakeParser(Parser):
         rec.pop("counter", None)
         if rec.get("explode"):
             raise ValueError("cannot find the article body")
-        return {"kind": "article", "url": url, "parser_version": self._version, "warnings": [], **rec}
+        return {"kind": "article", "url": url, "channel_id": channel_id(url), "parser_version": self._version,
+                "warnings": [], **rec}
 
     def parse_listing(self, body: bytes, url: str) -> dict:
         rec = json.loads(body)
