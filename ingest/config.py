@@ -72,6 +72,17 @@ class Settings:
     # showed them (due for a recheck, oldest fetch first): how a withdrawn article
     # that left every list is noticed. 0 turns this off.
     recheck_budget: int = 5
+    # The first load (and a catch-up walk after a quarantined landing batch) reads
+    # list pages until the last one; it also stops after this many pages in a row
+    # that show no article id it had not seen (an endless next-page chain) ...
+    initial_load_stale_pages: int = 10
+    # ... and after this many list pages in any case (a backfill without an end
+    # page too). `backfill` reads on from there.
+    max_list_pages: int = 5000
+    # Overall deadlines: one request (connect, headers and body; a server that
+    # drips a byte a second never resets it) and one fetching run. 0 = none.
+    request_deadline_s: float = 120.0
+    run_deadline_s: float = 6 * 3600.0
 
     @property
     def landing(self) -> Path:

@@ -88,6 +88,7 @@ def crawl_latest(
         store.save(cursor)  # before any batch lands: a kill from here on resumes
     initial_load = cursor is not None
     run = _start(settings, known, run_id, run_kind, client, landing)
+    catch_up = _CatchUp(run.landing, known)
 
     def save_cursor() -> None:
         # Only pages whose fetches are all in the landing area count as done
@@ -102,10 +103,16 @@ def crawl_latest(
     visited: set[str] = set()
     listed: set[str] = set()  # every article id the list pages read here showed
     number = read = 0
-    reached_end = False
+    reached_end = bounded = False
+    stale = 0  # list pages in a row without an id not seen before (first load, catch-up)
     jumped_to: int | None = None  # the page a resumed initial load went on at
     try:
         while url and url not in visited and (pages is None or read < pages):
+            if read >= settings.max_list_pages:
+                bounded = True
+                run.error(f"stopped after {read} list pages (Settings.max_list_pages); "
+                          "`portal-ingest backfill` reads on from there")
+                break
             visited.add(url)
             number += 1
             read += 1
@@ -121,8 +128,9 @@ def crawl_latest(
                     cursor.next_page, run.page_done = 1, 0
                     store.save(cursor)
                 break
-            anything_new = False
+            anything_new = fresh = False
             for entry in listing.entries:
+                fresh = fresh or (entry.article_id not in listed and entry.article_id not in known)
                 listed.add(entry.article_id)
                 if run.is_handled(entry.article_id):
                     continue
@@ -134,7 +142,15 @@ def crawl_latest(
                 anything_new = anything_new or reason != "recheck"
                 run.fetch(entry, reason, listing)
             run.page_done = number
-            if not anything_new and not initial_load:
+            walking = initial_load or catch_up.walking(listed)
+            if not anything_new and not walking:
+                break
+            stale = 0 if fresh else stale + 1
+            if walking and stale >= settings.initial_load_stale_pages and not catch_up.needs(listed):
+                bounded = True
+                run.error(f"{'initial load' if initial_load else 'catch-up walk'} stopped at list page "
+                          f"{number}: {stale} list pages in a row showed no new article id "
+                          "(an endless next-page chain?)")
                 break
             url = listing.next_page
             if url is None:
@@ -156,11 +172,41 @@ def crawl_latest(
         raise
     result = run.finish()
     if cursor is not None:
-        if reached_end and not run.failed_pages:
+        # A bound ends the first load too: otherwise every later crawl would be
+        # one again (the list pages past it are for `backfill`).
+        if (reached_end or bounded) and not run.failed_pages:
             store.clear(key)
         else:
             save_cursor()
+    catch_up.finish(listed, walked=reached_end or bounded)
     return result
+
+
+class _CatchUp:
+    """Articles of landing batches the loader quarantined (damaged files) are
+    fetched again: while some are not stored yet, `crawl` reads list pages on
+    (like a first load) until it has seen them all, or to the end when no id could
+    be salvaged from a batch; then the batches' reasons are marked recovered."""
+
+    def __init__(self, landing: Landing, known: Mapping[str, KnownArticle]):
+        self.landing = landing
+        self.reasons = landing.unrecovered()
+        self.wanted: set[str] = set()
+        self.blind = False
+        for reason in self.reasons:
+            ids = [str(i) for i in reason.get("article_ids") or []]
+            self.blind = self.blind or not ids
+            self.wanted.update(i for i in ids if not _stored(known, i))
+
+    def needs(self, listed: set[str]) -> bool:
+        """Ids of damaged batches still to find on the list pages (unknown ids: all)."""
+        return self.blind or bool(self.wanted - listed)
+
+    walking = needs
+
+    def finish(self, listed: set[str], *, walked: bool) -> None:
+        if self.reasons and (walked or not self.walking(listed)):
+            self.landing.mark_recovered(self.reasons)
 
 
 def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: set[str],
@@ -226,9 +272,10 @@ class _DateWindow:
 
 
 def _stored(known: Mapping[str, KnownArticle], article_id: str) -> bool:
-    """Known and not quarantined (a page that did not parse is worth another fetch)."""
+    """Fetched and stored, not quarantined (a page that did not parse is worth another
+    fetch; an id only a list page showed, its fetch failed or lost, is not stored)."""
     k = known.get(article_id)
-    return k is not None and not k.quarantined
+    return k is not None and not k.quarantined and bool(k.last_fetched_at)
 
 
 def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownArticle],
