@@ -81,7 +81,7 @@ class Settings:
     max_list_pages: int = 5000
     # Overall deadlines: one request (connect, headers and body; a server that
     # drips a byte a second never resets it) and one fetching run. 0 = none.
-    request_deadline_s: float = 120.0
+    request_deadline_s: float = 60.0
     run_deadline_s: float = 6 * 3600.0
 
     @property
@@ -117,10 +117,19 @@ class Settings:
             concurrency=_env_int("PORTAL_CONCURRENCY", 4),
             list_path=os.environ.get("PORTAL_LIST_PATH") or DEFAULT_LIST_PATH,
             landing_dir=Path(os.environ["PORTAL_LANDING"]) if os.environ.get("PORTAL_LANDING") else None,
+            request_deadline_s=_env_float("PORTAL_REQUEST_DEADLINE_S", cls.request_deadline_s),
+            run_deadline_s=_env_float("PORTAL_RUN_DEADLINE_S", cls.run_deadline_s),
+            max_list_pages=_env_int("PORTAL_MAX_LIST_PAGES", cls.max_list_pages),
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:
             raise ValueError("PORTAL_MAX_RPS must be >= 0 (0 = no limit)")
+        for name, value in (("PORTAL_REQUEST_DEADLINE_S", settings.request_deadline_s),
+                            ("PORTAL_RUN_DEADLINE_S", settings.run_deadline_s)):
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be >= 0 seconds (0 = no deadline)")
+        if settings.max_list_pages < 1:
+            raise ValueError("PORTAL_MAX_LIST_PAGES must be >= 1")
         if settings.concurrency < 1:
             raise ValueError("PORTAL_CONCURRENCY must be >= 1")
         if not settings.base_url.startswith(("http://", "https://")):

@@ -165,12 +165,12 @@ def crawl_latest(
                 jumped_to = number + 1
         if run.result.pages_read:
             _recheck_unlisted(run, known, listed, settings)
+        result = run.finish()  # waits for the fetches: a stop may come here too
     except KeyboardInterrupt:
         run.abort("KeyboardInterrupt")
         run.finish()
         save_cursor()
         raise
-    result = run.finish()
     if cursor is not None:
         # A bound ends the first load too: otherwise every later crawl would be
         # one again (the list pages past it are for `backfill`).
@@ -317,11 +317,11 @@ def fetch_list_pages(
             if listing is not None:
                 _take_unstored(run, listing, known, window)
             run.page_done = number
+        return run.finish()
     except KeyboardInterrupt:
         run.abort("KeyboardInterrupt")
         run.finish()
         raise
-    return run.finish()
 
 
 # -- backfill ---------------------------------------------------------------------------
@@ -398,6 +398,7 @@ def backfill(
         if complete and cursor.top_ids:
             _reread_after_drift(run, cursor, list_url, known, window, first, to_page)
         run.drain()
+        result = run.finish()
     except KeyboardInterrupt:
         run.abort("KeyboardInterrupt")
         run.finish()
@@ -405,7 +406,6 @@ def backfill(
         raise
     finally:
         bar.close()
-    result = run.finish()
     if complete and result.status == "ok":
         store.clear(key)
     else:

@@ -156,20 +156,43 @@ def cmd_parse_list(args) -> int:
     return 0
 
 
+def failure_line(summary: dict) -> str:
+    """Why a run failed, in one line: its first error and how many more there were.
+    A crawl's errors sit under ``fetch`` (its load has its own summary)."""
+    fetch = summary.get("fetch") if isinstance(summary.get("fetch"), dict) else {}
+    errors = [str(e) for e in (summary.get("errors") or fetch.get("errors") or [])]
+    errors = [e for e in errors if not e.startswith("... and ")]
+    total = int(summary.get("errors_total") or fetch.get("errors_total") or len(errors))
+    if not errors:
+        return "no error recorded; see the runs table"
+    first = " ".join(errors[0].split())
+    return first + (f" (and {total - 1} more; see the runs table)" if total > 1 else "")
+
+
 def _finish(summary: dict, what: str) -> int:
     """Print the run's JSON; a failed run also says why on stderr, in one line."""
     _print_json(summary)
     if summary.get("status", "ok") != "failed":
         return 0
-    errors = summary.get("errors") or []
-    reason = str(errors[0]).splitlines()[0] if errors else "see the runs table"
-    print(f"error: {what} failed: {reason}", file=sys.stderr)
+    print(f"error: {what} failed: {failure_line(summary)}", file=sys.stderr)
     return 1
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a run like Ctrl-C (what was fetched is kept), not a hard kill."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def on_term(signum, frame):
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, on_term)
 
 
 def cmd_crawl(args) -> int:
     from portal_ingest import pipeline
 
+    _stop_on_sigterm()
     return _finish(pipeline.crawl(_settings(args), pages=args.pages, since=args.since), "crawl")
 
 
@@ -184,6 +207,7 @@ def cmd_backfill(args) -> int:
         raise CliError("backfill: --from-page and --to-page are both needed, with A <= B")
     if args.since and args.until and args.since > args.until:
         raise CliError("backfill: --since must not be after --until")
+    _stop_on_sigterm()
     summary = pipeline.backfill(
         _settings(args),
         from_page=args.from_page,
@@ -244,6 +268,10 @@ def _replica_passthrough(argv: list[str]) -> list[str] | None:
     return argv[i + 1 :]
 
 
+def args_command(argv: list[str]) -> str | None:
+    return next((a for a in argv if a in COMMANDS), None)
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = list(sys.argv[1:] if argv is None else argv)
     try:
@@ -261,7 +289,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        kept = ("; pages fetched so far are kept in the landing area and load with the next run"
+                if args_command(argv) in ("crawl", "backfill") else "")
+        print(f"error: interrupted{kept}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

@@ -97,8 +97,11 @@ def raise_if_failed(summary: dict[str, Any]) -> None:
     """Raise `FetchStepFailed` (one line, with the first errors) when a fetch step read
     nothing, so the Airflow task fails and is retried; a partial run is not an error."""
     if summary.get("status") == "failed":
-        errors = "; ".join(str(e) for e in (summary.get("errors") or [])[:3]) or "no error recorded"
-        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {errors}")
+        errors = [str(e) for e in summary.get("errors") or [] if not str(e).startswith("... and ")]
+        total = int(summary.get("errors_total") or len(errors))
+        why = (" ".join(errors[0].split()) + (f" (and {total - 1} more)" if total > 1 else "")) if errors \
+            else "no error recorded"
+        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {why}")
 
 
 def has_news(summary: dict[str, Any]) -> bool:
