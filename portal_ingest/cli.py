@@ -242,7 +242,7 @@ def cmd_sql(args) -> int:
     settings = _settings(args)
     if args.query is None:
         return sql.interactive_shell(settings) or 0
-    print(sql.run_sql(settings, args.query, fmt=args.format))
+    sql.run_sql_to(settings, args.query, sys.stdout, fmt=args.format)
     return 0
 
 
