@@ -143,7 +143,11 @@ def cmd_parse(args) -> int:
 
     body = _read_input(args.file)
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "")
-    _print_json(transforms.parse_article(body, url))
+    record = transforms.parse_article(body, url)
+    listing = next((w for w in record["warnings"] if w.startswith("not an article page")), None)
+    if listing:  # an article record invented from a list page helps nobody
+        raise CliError(f"{args.file}: {listing}")
+    _print_json(record)
     return 0
 
 
