@@ -22,6 +22,7 @@ from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, instant, listed_on
 from ingest.run import GONE_STATUSES, CrawlResult, FetchRun, new_run_id
+from ingest.runlock import exclusive_run
 from ingest.urls import canonicalise, list_page_url, with_param
 
 __all__ = [
@@ -59,7 +60,14 @@ def _initial_load_store(settings: Settings) -> CursorStore:
     return CursorStore(settings.state_dir, prefix="crawl", cls=InitialLoadCursor)
 
 
-def crawl_latest(
+def crawl_latest(settings: Settings, known: Mapping[str, KnownArticle], **kwargs) -> CrawlResult:
+    """`_crawl_latest` (below), one at a time per warehouse: a second crawl started
+    while one runs raises `AnotherRunActive` before any request."""
+    with exclusive_run(settings.state_dir, "crawl", "crawl"):
+        return _crawl_latest(settings, known, **kwargs)
+
+
+def _crawl_latest(
     settings: Settings,
     known: Mapping[str, KnownArticle],
     *,
@@ -351,9 +359,20 @@ def backfill(
         raise ValueError(f"bad page range {from_page}..{to_page}")
     first = from_page or 1
     list_url = channel_list_url(settings, channel)
-    store = CursorStore(settings.state_dir)
     key = BackfillCursor.key_for(list=list_url, from_page=first, to_page=to_page,
                                  since=since, until=until)
+    # The same backfill twice at once would fetch everything twice (other ranges may run).
+    with exclusive_run(settings.state_dir, f"backfill-{key}", "backfill of this range"):
+        return _backfill(settings, known, key=key, first=first, list_url=list_url, to_page=to_page,
+                         since=since, until=until, progress=progress, run_id=run_id, run_kind=run_kind,
+                         client=client, landing=landing)
+
+
+def _backfill(settings: Settings, known: Mapping[str, KnownArticle], *, key: str, first: int, list_url: str,
+              to_page: int | None, since: date | None, until: date | None, progress: bool,
+              run_id: str | None, run_kind: str, client: PortalClient | None,
+              landing: Landing | None) -> CrawlResult:
+    store = CursorStore(settings.state_dir)
     cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
     window = _DateWindow(since, until)
     run = _start(settings, known, run_id, run_kind, client, landing)
@@ -381,6 +400,11 @@ def backfill(
             cursor.top_ids = _entry_ids(run.read_list(list_page_url(list_url, 1), 1))
         number = cursor.next_page
         while to_page is None or number <= to_page:
+            if to_page is None and number - cursor.next_page >= settings.max_list_pages:
+                # An open-ended backfill of an endless chain: stop; the cursor resumes.
+                run.error(f"stopped after {settings.max_list_pages} list pages (Settings.max_list_pages); "
+                          "the next backfill goes on from here")
+                break
             listing = run.read_list(list_page_url(list_url, number), number)
             if listing is None:
                 break  # reported; the cursor keeps this page for the next attempt

@@ -279,6 +279,21 @@ class Landing:
         if batch.path.exists():
             os.replace(batch.path, self.loaded / batch.path.name)
 
+    def loaded_articles(self) -> dict[str, KnownArticle]:
+        """Articles of the batches already loaded, from their run records (line 1):
+        what the crawler may skip when the warehouse itself cannot be read."""
+        known: dict[str, KnownArticle] = {}
+        if not self.loaded.exists():
+            return known
+        for path in sorted(self.loaded.glob("*.jsonl.gz")):
+            try:
+                run = self.read_batch(path).run
+            except BATCH_ERRORS:
+                continue
+            for article in run.article_ids:
+                known[str(article)] = KnownArticle(str(article), None, None, run.finished_at or run.started_at)
+        return known
+
     def pending_article_ids(self) -> set[str]:
         """Article ids fetched but not yet loaded: the crawler must not fetch them again."""
         ids: set[str] = set()

@@ -159,16 +159,22 @@ def merge_summaries(summaries: Iterable[dict[str, Any]], *, run_id: str | None =
 
 # -- what the crawler must not fetch again ---------------------------------------
 def known_for_crawl(settings: Settings) -> dict[str, KnownArticle]:
-    """Articles the warehouse knows, read from the published snapshot (empty before the
-    first publish). Pages fetched but not loaded yet are skipped by the crawler itself
-    (`ingest.run.FetchRun.pending` reads the landing area), so they are not added here."""
-    from warehouse.errors import WarehouseMissing
+    """Articles the warehouse knows, read from the published snapshot, else the live
+    file read-only (empty before the first load). When the live file is locked by a
+    writer, the ids of the loaded landing batches stand in (a crawl must not fetch
+    everything again because a publish was lost). Pages fetched but not loaded yet are
+    skipped by the crawler itself (`ingest.run.FetchRun.pending` reads the landing area)."""
+    from ingest.landing import Landing
+    from warehouse.errors import WarehouseLocked, WarehouseMissing
     from warehouse.known import known_articles
 
     try:
         return dict(known_articles(settings))
     except WarehouseMissing:
         return {}
+    except WarehouseLocked as exc:
+        log.warning("known articles from the loaded landing batches: %s", exc)
+        return Landing(settings.landing).loaded_articles()
 
 
 # -- steps -------------------------------------------------------------------------

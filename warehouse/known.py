@@ -47,10 +47,14 @@ ORDER BY f.last_fetched_at NULLS FIRST, ids.article_id
 
 
 def known_articles(settings: Settings) -> dict[str, KnownArticle]:
-    """article_id -> KnownArticle; empty when no snapshot has been published yet."""
+    """article_id -> KnownArticle, from the published snapshot; when there is none
+    (a kill during publish, a full disk) from the live file, read-only; empty only
+    when neither exists. A live file held by a writer raises WarehouseLocked."""
     path = settings.snapshot_path
     if not path.exists():
-        return {}
+        path = settings.duckdb_path
+        if not path.exists():
+            return {}
     con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
         found = rows(con, KNOWN_SQL)
