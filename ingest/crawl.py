@@ -174,8 +174,8 @@ def _crawl_latest(
         if run.result.pages_read:
             _recheck_unlisted(run, known, listed, settings)
         result = run.finish()  # waits for the fetches: a stop may come here too
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
+    except BaseException as exc:  # Ctrl-C, SIGTERM, Airflow stopping the task: keep what arrived
+        run.abort(type(exc).__name__)
         run.finish()
         save_cursor()
         raise
@@ -326,8 +326,8 @@ def fetch_list_pages(
                 _take_unstored(run, listing, known, window)
             run.page_done = number
         return run.finish()
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
+    except BaseException as exc:  # Ctrl-C, SIGTERM, Airflow stopping the task: keep what arrived
+        run.abort(type(exc).__name__)
         run.finish()
         raise
 
@@ -423,8 +423,8 @@ def _backfill(settings: Settings, known: Mapping[str, KnownArticle], *, key: str
             _reread_after_drift(run, cursor, list_url, known, window, first, to_page)
         run.drain()
         result = run.finish()
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
+    except BaseException as exc:  # Ctrl-C, SIGTERM, Airflow stopping the task: keep what arrived
+        run.abort(type(exc).__name__)
         run.finish()
         save_cursor()
         raise
