@@ -81,7 +81,7 @@ class Settings:
     max_list_pages: int = 5000
     # Overall deadlines: one request (connect, headers and body; a server that
     # drips a byte a second never resets it) and one fetching run. 0 = none.
-    request_deadline_s: float = 60.0
+    request_deadline_s: float = 30.0
     run_deadline_s: float = 6 * 3600.0
 
     @property
