@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import cli_args, clean_env, query, run_cli, truth_ids
+from .helpers import clean_env, cli_args, query, run_cli, truth_ids
 
 ARTICLES = 120
 

@@ -11,7 +11,17 @@ from pathlib import Path
 
 import pytest
 
-from .helpers import LIST_PATH, article_url, cli_cmd, list_page, one_line_error, query, run, run_cli, start
+from .helpers import (
+    LIST_PATH,
+    article_url,
+    cli_cmd,
+    list_page,
+    one_line_error,
+    query,
+    run,
+    run_cli,
+    start,
+)
 
 # --- secret files ---------------------------------------------------------------------
 

@@ -23,7 +23,6 @@ from pathlib import Path
 import pytest
 
 from .helpers import (
-    LIST_PATH,
     article_url,
     cli_cmd,
     free_port,
