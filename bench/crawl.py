@@ -80,16 +80,16 @@ def run_ours(base_url: str, articles: int, concurrency: int, workdir: str) -> di
     except ImportError:
         pipeline = None
     if pipeline is not None:
-        # The CLI's `backfill` is these two steps; split so each phase's peak shows.
-        fetch = pipeline.backfill(settings, from_page=1, to_page=to_page, progress=False,
-                                  load=False)["fetch"]
-        requests, failed = fetch.get("requests", 0), fetch.get("failed", 0)
+        # The CLI's `backfill` is these steps (fetch, load, check, publish); the first
+        # two run apart here so each phase's peak shows.
+        fetch = pipeline.fetch_backfill(settings, {"pages": list(range(1, to_page + 1))})
+        requests, failed = fetch.requests, fetch.failed
         fetch_s, fetch_rss = round(time.monotonic() - started, 2), peak_rss_mb()
-        load = pipeline.load_pending(settings)
+        load = pipeline.load_pending(settings).to_dict()
         loaded = load.get("new_articles", 0)
         print(json.dumps({k: v for k, v in load.items() if not isinstance(v, list)}, default=str),
               file=sys.stderr)
-        path = "portal_ingest.pipeline.backfill (fetch, then load + publish)"
+        path = "portal_ingest.pipeline.fetch_backfill, then load_pending"
     else:
         from ingest.crawl import backfill
         from warehouse.load import load_pending

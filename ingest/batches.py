@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from ingest.http import now_iso
-from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from ingest.landing import BATCH_ERRORS, Batch, FetchedPage, Landing, RunRecord
 
 
 class LandingWriter:
@@ -77,9 +77,11 @@ class LandingWriter:
 def pending_article_ids(landing: Landing) -> set[str]:
     """Ids of articles fetched but not loaded yet.
 
-    Our own batches list them in their run record, so only line 1 of each file is
-    read; a batch without that list (another writer) is scanned page by page. A
-    batch the loader retires while we read is simply skipped (it is known now).
+    Each file is read to its end (the gzip check catches a truncated or
+    bit-flipped batch): a damaged batch will be quarantined by the loader, so its
+    articles are not pending and get fetched again. Our own batches list the ids
+    in their run record; a batch without that list (another writer) gives them
+    page by page. A batch the loader retires while we read is simply skipped.
     """
     ids: set[str] = set()
     if not landing.pending.exists():
@@ -87,17 +89,16 @@ def pending_article_ids(landing: Landing) -> set[str]:
     for path in sorted(landing.pending.glob("*.jsonl.gz")):
         try:
             batch = landing.read_batch(path)
-            if batch.run.article_ids:
-                ids.update(batch.run.article_ids)
-                continue
+            found = set(batch.run.article_ids)
             for page in batch.pages():
                 if page.kind == "article" and page.article_id:
-                    ids.add(page.article_id)
+                    found.add(page.article_id)
         except FileNotFoundError:
             continue
-        except (OSError, EOFError, ValueError):
-            # Unreadable batch: the loader reports it; at worst we fetch again.
+        except BATCH_ERRORS:
+            # Damaged: the loader quarantines it; its articles are fetched again.
             continue
+        ids.update(found)
     return ids
 
 
@@ -119,7 +120,7 @@ def unpublished_article_ids(landing: Landing, published_batches: set[str]) -> se
             batch = landing.read_batch(path)
             stored = set(batch.run.article_ids or
                          (p.article_id for p in batch.pages() if p.kind == "article" and p.article_id))
-        except (OSError, EOFError, ValueError):
+        except BATCH_ERRORS:
             continue  # unreadable: at worst it is fetched again
         # Oldest batch first: the latest outcome of an article wins (parsed, or not).
         failed = landing.quarantined_in(batch_id)

@@ -84,6 +84,17 @@ class Settings:
     # Share of task assignments to bodies the agency registry does not know (kind 'other');
     # the replica's is about 1%, a real portal's grows the registry.
     qc_max_unknown_agency_share: float = 0.5
+    # The first load (and a catch-up walk after a quarantined landing batch) reads
+    # list pages until the last one; it also stops after this many pages in a row
+    # that show no article id it had not seen (an endless next-page chain) ...
+    initial_load_stale_pages: int = 10
+    # ... and after this many list pages in any case (a backfill without an end
+    # page too). `backfill` reads on from there.
+    max_list_pages: int = 5000
+    # Overall deadlines: one request (connect, headers and body; a server that
+    # drips a byte a second never resets it) and one fetching run. 0 = none.
+    request_deadline_s: float = 30.0
+    run_deadline_s: float = 6 * 3600.0
 
     @property
     def landing(self) -> Path:
@@ -123,10 +134,19 @@ class Settings:
             qc_max_days_without_new=_env_float("PORTAL_QC_MAX_DAYS_WITHOUT_NEW", 14.0),
             qc_max_suspect_share=_env_float("PORTAL_QC_MAX_SUSPECT_SHARE", 0.35),
             qc_max_unknown_agency_share=_env_float("PORTAL_QC_MAX_UNKNOWN_AGENCY_SHARE", 0.5),
+            request_deadline_s=_env_float("PORTAL_REQUEST_DEADLINE_S", cls.request_deadline_s),
+            run_deadline_s=_env_float("PORTAL_RUN_DEADLINE_S", cls.run_deadline_s),
+            max_list_pages=_env_int("PORTAL_MAX_LIST_PAGES", cls.max_list_pages),
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:
             raise ValueError("PORTAL_MAX_RPS must be >= 0 (0 = no limit)")
+        for name, value in (("PORTAL_REQUEST_DEADLINE_S", settings.request_deadline_s),
+                            ("PORTAL_RUN_DEADLINE_S", settings.run_deadline_s)):
+            if not math.isfinite(value) or value < 0:
+                raise ValueError(f"{name} must be >= 0 seconds (0 = no deadline)")
+        if settings.max_list_pages < 1:
+            raise ValueError("PORTAL_MAX_LIST_PAGES must be >= 1")
         if settings.concurrency < 1:
             raise ValueError("PORTAL_CONCURRENCY must be >= 1")
         if not settings.base_url.startswith(("http://", "https://")):

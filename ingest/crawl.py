@@ -21,7 +21,9 @@ from ingest.http import PortalClient, now_iso
 from ingest.landing import KnownArticle, Landing
 from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, listed_on
 from ingest.run import GONE_STATUSES, CrawlResult, FetchRun
+from ingest.runlock import exclusive_run
 from ingest.urls import canonicalise, channel_list_url
+from transforms import urls as shapes
 from transforms.dates import parse_instant
 from transforms.urls import list_page_url
 
@@ -51,7 +53,14 @@ def _initial_load_store(settings: Settings) -> CursorStore:
     return CursorStore(settings.state_dir, prefix="crawl", cls=InitialLoadCursor)
 
 
-def crawl_latest(
+def crawl_latest(settings: Settings, known: Mapping[str, KnownArticle], **kwargs) -> CrawlResult:
+    """`_crawl_latest` (below), one at a time per warehouse: a second crawl started
+    while one runs raises `AnotherRunActive` before any request."""
+    with exclusive_run(settings.state_dir, "crawl", "crawl"):
+        return _crawl_latest(settings, known, **kwargs)
+
+
+def _crawl_latest(
     settings: Settings,
     known: Mapping[str, KnownArticle],
     *,
@@ -83,6 +92,7 @@ def crawl_latest(
         store.save(cursor)  # before any batch lands: a kill from here on resumes
     initial_load = cursor is not None
     run = _start(settings, known, run_id, run_kind, client, landing, origin=origin, held=held)
+    catch_up = _CatchUp(run.landing, known)
 
     def save_cursor() -> None:
         # Only pages whose fetches are all in the landing area count as done
@@ -97,10 +107,16 @@ def crawl_latest(
     visited: set[str] = set()
     listed: set[str] = set()  # every article id the list pages read here showed
     number = read = 0
-    reached_end = False
+    reached_end = bounded = False
+    stale = 0  # list pages in a row without an id not seen before (first load, catch-up)
     jumped_to: int | None = None  # the page a resumed initial load went on at
     try:
         while url and url not in visited and (pages is None or read < pages):
+            if read >= settings.max_list_pages:
+                bounded = True
+                run.error(f"stopped after {read} list pages (Settings.max_list_pages); "
+                          "`portal-ingest backfill` reads on from there")
+                break
             visited.add(url)
             number += 1
             read += 1
@@ -116,8 +132,9 @@ def crawl_latest(
                     cursor.next_page, run.page_done = 1, 0
                     store.save(cursor)
                 break
-            anything_new = False
+            anything_new = fresh = False
             for entry in listing.entries:
+                fresh = fresh or (entry.article_id not in listed and entry.article_id not in known)
                 listed.add(entry.article_id)
                 if run.is_handled(entry.article_id):
                     continue
@@ -129,7 +146,15 @@ def crawl_latest(
                 anything_new = anything_new or reason != "recheck"
                 run.fetch(entry, reason, listing)
             run.page_done = number
-            if not anything_new and not initial_load:
+            walking = initial_load or catch_up.walking(listed)
+            if not anything_new and not walking:
+                break
+            stale = 0 if fresh else stale + 1
+            if walking and stale >= settings.initial_load_stale_pages and not catch_up.needs(listed):
+                bounded = True
+                run.error(f"{'initial load' if initial_load else 'catch-up walk'} stopped at list page "
+                          f"{number}: {stale} list pages in a row showed no new article id "
+                          "(an endless next-page chain?)")
                 break
             url = listing.next_page
             if url is None:
@@ -144,18 +169,48 @@ def crawl_latest(
                 jumped_to = number + 1
         if run.result.pages_read:
             _recheck_unlisted(run, known, listed, settings)
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
+        result = run.finish()  # waits for the fetches: a stop may come here too
+    except BaseException as exc:  # Ctrl-C, SIGTERM, Airflow stopping the task: keep what arrived
+        run.abort(type(exc).__name__)
         run.finish()
         save_cursor()
         raise
-    result = run.finish()
     if cursor is not None:
-        if reached_end and not run.failed_pages:
+        # A bound ends the first load too: otherwise every later crawl would be
+        # one again (the list pages past it are for `backfill`).
+        if (reached_end or bounded) and not run.failed_pages:
             store.clear(key)
         else:
             save_cursor()
+    catch_up.finish(listed, walked=reached_end or bounded)
     return result
+
+
+class _CatchUp:
+    """Articles of landing batches the loader quarantined (damaged files) are
+    fetched again: while some are not stored yet, `crawl` reads list pages on
+    (like a first load) until it has seen them all, or to the end when no id could
+    be salvaged from a batch; then the batches' reasons are marked recovered."""
+
+    def __init__(self, landing: Landing, known: Mapping[str, KnownArticle]):
+        self.landing = landing
+        self.reasons = landing.unrecovered()
+        self.wanted: set[str] = set()
+        self.blind = False
+        for reason in self.reasons:
+            ids = [str(i) for i in reason.get("article_ids") or []]
+            self.blind = self.blind or not ids
+            self.wanted.update(i for i in ids if not _stored(known, i))
+
+    def needs(self, listed: set[str]) -> bool:
+        """Ids of damaged batches still to find on the list pages (unknown ids: all)."""
+        return self.blind or bool(self.wanted - listed)
+
+    walking = needs
+
+    def finish(self, listed: set[str], *, walked: bool) -> None:
+        if self.reasons and (walked or not self.walking(listed)):
+            self.landing.mark_recovered(self.reasons)
 
 
 def _recheck_unlisted(run: FetchRun, known: Mapping[str, KnownArticle], listed: set[str],
@@ -218,9 +273,10 @@ class _DateWindow:
 
 
 def _stored(known: Mapping[str, KnownArticle], article_id: str) -> bool:
-    """Known and not quarantined (a page that did not parse is worth another fetch)."""
+    """Fetched and stored, not quarantined (a page that did not parse is worth another
+    fetch; an id only a list page showed, its fetch failed or lost, is not stored)."""
     k = known.get(article_id)
-    return k is not None and not k.quarantined
+    return k is not None and not k.quarantined and bool(k.last_fetched_at)
 
 
 def _take_unstored(run: FetchRun, listing: ListPage, known: Mapping[str, KnownArticle],
@@ -273,9 +329,21 @@ def backfill(
         raise ValueError(f"bad page range {from_page}..{to_page}")
     first = from_page or 1
     list_url = channel_list_url(settings, channel)
-    store = CursorStore(settings.state_dir)
     key = BackfillCursor.key_for(list=list_url, from_page=first, to_page=to_page,
                                  since=since, until=until)
+    # The same backfill twice at once would fetch everything twice (other ranges may run).
+    with exclusive_run(settings.state_dir, f"backfill-{key}", "backfill of this range"):
+        return _backfill(settings, known, key=key, first=first, list_url=list_url, to_page=to_page,
+                         since=since, until=until, progress=progress, run_id=run_id, run_kind=run_kind,
+                         origin=origin, held=held, request=request, last_of_request=last_of_request,
+                         client=client, landing=landing)
+
+
+def _backfill(settings: Settings, known: Mapping[str, KnownArticle], *, key: str, first: int, list_url: str,
+              to_page: int | None, since: date | None, until: date | None, progress: bool,
+              run_id: str | None, run_kind: str, origin: str, held: Iterable[str], request: str | None,
+              last_of_request: bool, client: PortalClient | None, landing: Landing | None) -> CrawlResult:
+    store = CursorStore(settings.state_dir)
     cursor = store.load(key) or BackfillCursor(key=key, next_page=first)
     anchors = CursorStore(settings.state_dir, prefix="request")
     anchor = None
@@ -316,6 +384,11 @@ def backfill(
         share_top()
         number = cursor.next_page
         while to_page is None or number <= to_page:
+            if to_page is None and number - cursor.next_page >= settings.max_list_pages:
+                # An open-ended backfill of an endless chain: stop; the cursor resumes.
+                run.error(f"stopped after {settings.max_list_pages} list pages (Settings.max_list_pages); "
+                          "the next backfill goes on from here")
+                break
             listing = run.read_list(_page(list_url, number), number)
             if listing is None:
                 break  # reported; the cursor keeps this page for the next attempt
@@ -334,14 +407,14 @@ def backfill(
         if complete and cursor.top_ids:
             _reread_after_drift(run, cursor, list_url, known, window, first, to_page)
         run.drain()
-    except KeyboardInterrupt:
-        run.abort("KeyboardInterrupt")
+        result = run.finish()
+    except BaseException as exc:  # Ctrl-C, SIGTERM, Airflow stopping the task: keep what arrived
+        run.abort(type(exc).__name__)
         run.finish()
         save_cursor()
         raise
     finally:
         bar.close()
-    result = run.finish()
     if complete and result.status == "ok":
         store.clear(key)
         if anchor is not None and last_of_request:
@@ -353,8 +426,6 @@ def backfill(
 
 def _entry_ids(listing: ListPage | None) -> list[str]:
     return [e.article_id for e in listing.entries] if listing else []
-
-
 
 
 def _reread_after_drift(run: FetchRun, cursor: BackfillCursor, list_url: str,

@@ -50,3 +50,18 @@ class FetchFailed(IngestError):
 
 class ParserMissing(IngestError):
     """`transforms.parse_listing` is not importable, so list pages cannot be read."""
+
+
+class DeadlineExceeded(IngestError):
+    """No complete answer within `Settings.request_deadline_s` (a server dripping
+    bytes); the connection was cut. Not retried: it would drip again."""
+
+
+class RunAborted(IngestError):
+    """The run was stopped (Ctrl-C, SIGTERM, its overall deadline) before or while
+    this URL was fetched."""
+
+
+class RobotsUnavailable(IngestError):
+    """robots.txt could not be read (server error or network failure): RFC 9309
+    says to assume complete disallow until it answers, so nothing is fetched."""

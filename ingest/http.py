@@ -12,6 +12,7 @@ that never leave the portal.
 from __future__ import annotations
 
 import email.utils
+import errno
 import random
 import threading
 import time
@@ -23,7 +24,9 @@ from datetime import UTC, datetime
 import requests
 
 from ingest.config import Settings
+from ingest.deadline import Watchdog, watched_adapter
 from ingest.errors import (
+    DeadlineExceeded,
     FetchFailed,
     IngestError,
     NotHttp,
@@ -31,6 +34,8 @@ from ingest.errors import (
     OffHostRedirect,
     ResponseTooLarge,
     RobotsDisallowed,
+    RobotsUnavailable,
+    RunAborted,
     TooManyRedirects,
 )
 from ingest.landing import FetchedPage
@@ -48,6 +53,38 @@ _TRANSIENT = (
     requests.exceptions.ChunkedEncodingError,
     requests.exceptions.ContentDecodingError,
 )
+
+
+def describe(exc: BaseException) -> str:
+    """A network error in a few words, the cause named when the system gave one
+    ("ConnectionError: connection refused"), for one-line run errors."""
+    name = type(exc).__name__
+    seen: set[int] = set()
+    stack: list[BaseException] = [exc]
+    while stack:
+        e = stack.pop()
+        if id(e) in seen:
+            continue
+        seen.add(id(e))
+        code = getattr(e, "errno", None)
+        if code in (errno.ECONNREFUSED, errno.ECONNRESET, errno.EHOSTUNREACH, errno.ENETUNREACH,
+                    errno.ETIMEDOUT):
+            return f"{name}: {_ERRNO_WORDS[code]}"
+        stack += [x for x in (e.__cause__, e.__context__, *getattr(e, "args", ()))
+                  if isinstance(x, BaseException)]
+        reason = getattr(e, "reason", None)
+        if isinstance(reason, BaseException):
+            stack.append(reason)
+    text = str(exc).lower()
+    for words in ("connection refused", "connection reset", "timed out", "name or service not known"):
+        if words in text:
+            return f"{name}: {words}"
+    return name
+
+
+_ERRNO_WORDS = {errno.ECONNREFUSED: "connection refused", errno.ECONNRESET: "connection reset",
+                errno.EHOSTUNREACH: "host unreachable", errno.ENETUNREACH: "network unreachable",
+                errno.ETIMEDOUT: "timed out"}
 
 
 def now_iso() -> str:
@@ -82,10 +119,12 @@ class Response:
     headers: dict[str, str]
     body: bytes
     fetched_at: str
+    # Sent with If-None-Match / If-Modified-Since: only then is a 304 an answer.
+    conditional: bool = False
 
     @property
     def not_modified(self) -> bool:
-        return self.status == 304
+        return self.status == 304 and self.conditional
 
     def landed(self, kind: str, article_id: str | None, page: int | None = None) -> FetchedPage:
         """This response as a landing-area page, kept exactly as fetched."""
@@ -135,6 +174,11 @@ class PortalClient:
         self.counters = Counters()
         # One-line notes the crawl copies into its run record (robots.txt trouble ...).
         self.notes: list[str] = []
+        # Cuts requests past their deadline, and all of them on abort(); its sleep
+        # ends early on abort (a Retry-After wait must not outlast Ctrl-C).
+        self.watchdog = Watchdog()
+        if sleep is time.sleep:
+            sleep = self.watchdog.sleep
         self._sleep = sleep
         interval = 1.0 / settings.max_rps if settings.max_rps > 0 else 0.0
         self._limiter = HostRateLimiter(interval, sleep=sleep)
@@ -153,7 +197,12 @@ class PortalClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def abort(self, reason: str) -> None:
+        """Stop now: cut every request in flight (in any thread) and refuse new ones."""
+        self.watchdog.abort(reason)
+
     def close(self) -> None:
+        self.watchdog.close()
         with self._sessions_lock:
             for session in self._sessions:
                 session.close()
@@ -173,7 +222,7 @@ class PortalClient:
             session = requests.Session()
             session.headers["User-Agent"] = self.settings.user_agent
             session.headers["Accept"] = "text/html,application/xhtml+xml;q=0.9,*/*;q=0.5"
-            adapter = requests.adapters.HTTPAdapter(pool_connections=2, pool_maxsize=2, max_retries=0)
+            adapter = watched_adapter(pool_connections=2, pool_maxsize=2, max_retries=0)
             session.mount("http://", adapter)
             session.mount("https://", adapter)
             self._local.session = session
@@ -200,10 +249,11 @@ class PortalClient:
             if last_modified or known_lm:
                 headers["If-Modified-Since"] = last_modified or known_lm
             response = self._follow(requested, headers, check_robots=True)
+            response.conditional = bool(headers)
         except IngestError:
             self.counters.add(failed=1)
             raise
-        if response.status == 304:
+        if response.not_modified:
             self.counters.add(not_modified=1)
         elif 200 <= response.status < 300:
             validators = (response.headers.get("ETag"), response.headers.get("Last-Modified"))
@@ -221,6 +271,8 @@ class PortalClient:
 
     def _check_robots(self, url: str) -> None:
         rules = self._robots_rules()
+        if rules.unavailable:
+            raise RobotsUnavailable(url, rules.unavailable)
         if not rules.allows(url):
             raise RobotsDisallowed(url, "robots.txt")
 
@@ -241,10 +293,17 @@ class PortalClient:
         ua = self.settings.user_agent
         try:
             response = self._follow(url, {}, check_robots=False)
+        except (FetchFailed, DeadlineExceeded) as exc:
+            # RFC 9309 2.3.1.4: unreachable (server or network error) means assume
+            # complete disallow; the next run asks again.
+            return RobotsRules("", user_agent=ua, unavailable=f"robots.txt unreachable, assuming disallow: {exc.detail}")
         except IngestError as exc:
-            # No readable robots.txt: crawl, but say so in the run record.
+            # Unusable (too large, redirect loop or off-host): crawl, but say so.
             self.notes.append(f"robots.txt unreadable, assuming allow-all: {exc}")
             return RobotsRules("", user_agent=ua)
+        if response.status >= 500:
+            return RobotsRules("", user_agent=ua,
+                               unavailable=f"robots.txt answered HTTP {response.status}, assuming disallow (RFC 9309)")
         if response.status != 200:
             return RobotsRules("", user_agent=ua)  # 4xx: no rules published
         return RobotsRules(response.body.decode("utf-8", "replace"), user_agent=ua)
@@ -274,24 +333,32 @@ class PortalClient:
         host = origin(url)[1]
         attempt = 0
         while True:
+            if self.watchdog.aborted:
+                raise RunAborted(url, self.watchdog.aborted)
             self._limiter.wait(host)
             self.counters.add(requests=1)
-            try:
-                with self._session().get(
-                    url,
-                    headers=headers,
-                    timeout=(s.connect_timeout_s, s.timeout_s),
-                    allow_redirects=False,
-                    stream=True,
-                ) as r:
-                    if r.status_code in RETRY_STATUSES:
-                        reason = f"HTTP {r.status_code}"
-                        wait = parse_retry_after(r.headers.get("Retry-After"))
-                        status: int | None = r.status_code
-                    else:
-                        return r.status_code, dict(r.headers), self._read_capped(r, url)
-            except _TRANSIENT as exc:
-                reason, wait, status = f"{type(exc).__name__}", None, None
+            with self.watchdog.watch(s.request_deadline_s) as watch:
+                try:
+                    with self._session().get(
+                        url,
+                        headers=headers,
+                        timeout=(s.connect_timeout_s, s.timeout_s),
+                        allow_redirects=False,
+                        stream=True,
+                    ) as r:
+                        if r.status_code in RETRY_STATUSES:
+                            reason = f"HTTP {r.status_code}"
+                            wait = parse_retry_after(r.headers.get("Retry-After"))
+                            status: int | None = r.status_code
+                        else:
+                            body = self._read_capped(r, url, watch)
+                            self._raise_if_cut(url, watch)
+                            return r.status_code, dict(r.headers), body
+                except _TRANSIENT as exc:
+                    self._raise_if_cut(url, watch)
+                    reason, wait, status = describe(exc), None, None
+            if self.watchdog.aborted:
+                raise RunAborted(url, self.watchdog.aborted)
             if attempt >= s.max_retries:
                 raise FetchFailed(url, f"{reason} after {attempt + 1} attempts", status=status)
             if wait is not None and wait > s.retry_after_max_s:
@@ -303,7 +370,15 @@ class PortalClient:
             attempt += 1
             self._sleep(delay)
 
-    def _read_capped(self, r: requests.Response, url: str) -> bytes:
+    def _raise_if_cut(self, url: str, watch) -> None:
+        """A request the watchdog cut failed for that reason, whatever the socket said."""
+        if watch.cut_because is None:
+            return
+        if self.watchdog.aborted:
+            raise RunAborted(url, self.watchdog.aborted)
+        raise DeadlineExceeded(url, watch.cut_because)
+
+    def _read_capped(self, r: requests.Response, url: str, watch=None) -> bytes:
         limit = self.settings.max_bytes
         declared = r.headers.get("Content-Length")
         if declared and declared.isdigit() and int(declared) > limit:
@@ -311,6 +386,8 @@ class PortalClient:
         chunks: list[bytes] = []
         size = 0
         for chunk in r.iter_content(_CHUNK):
+            if watch is not None:
+                self._raise_if_cut(url, watch)
             size += len(chunk)
             if size > limit:
                 # Leaving the `with` closes the connection: the rest is never read.

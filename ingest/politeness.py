@@ -53,7 +53,9 @@ class HostRateLimiter:
 class RobotsRules:
     """The parsed robots.txt of the portal (an empty one allows everything)."""
 
-    def __init__(self, text: str = "", *, user_agent: str):
+    def __init__(self, text: str = "", *, user_agent: str, unavailable: str | None = None):
+        # Why robots.txt could not be read (5xx, network): then nothing is allowed.
+        self.unavailable = unavailable
         self._parser = RobotFileParser()
         self._parser.parse(text.splitlines())
         self._user_agent = user_agent

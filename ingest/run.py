@@ -11,12 +11,13 @@ from __future__ import annotations
 from collections import deque
 from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import Future
+from concurrent.futures import wait as futures_wait
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from ingest.batches import LandingWriter, pending_article_ids
 from ingest.config import Settings
-from ingest.errors import FetchFailed, IngestError
+from ingest.errors import FetchFailed, IngestError, RunAborted
 from ingest.http import PortalClient
 from ingest.landing import FetchedPage, KnownArticle, Landing, new_run_id
 from ingest.listing import ListEntry, ListPage, read_list_page
@@ -24,6 +25,8 @@ from ingest.listing import ListEntry, ListPage, read_list_page
 GONE_STATUSES = frozenset({404, 410})
 # A run against a failing server must not pile up errors without bound.
 MAX_ERRORS_KEPT = 200
+# Ctrl-C / SIGTERM: seconds fetches in flight get to finish before they are cut.
+ABORT_GRACE_S = 2.0
 
 
 @dataclass
@@ -43,9 +46,23 @@ class CrawlResult:
     rechecked_ids: list[str] = field(default_factory=list)
     pages_read: int = 0
     retries: int = 0
+    errors_total: int = 0  # errors of the run, those past MAX_ERRORS_KEPT included
 
     def to_dict(self) -> dict:
         return asdict(self)
+
+    def first_error(self) -> str | None:
+        return first_error(self.errors, self.errors_total)
+
+
+def first_error(errors: Iterable[str], total: int = 0) -> str | None:
+    """Why a run failed, in one line: its first error and how many more there were
+    (``total``: all the run's errors, those not kept included)."""
+    kept = [str(e) for e in errors or [] if not str(e).startswith("... and ")]
+    if not kept:
+        return None
+    total = max(int(total or 0), len(kept))
+    return " ".join(kept[0].split()) + (f" (and {total - 1} more)" if total > 1 else "")
 
 
 @dataclass
@@ -58,6 +75,8 @@ class _Outcome:
     # The client gave up after its retries; worth one more try at the end of the run.
     transient: bool = False
     second_chance: bool = False
+    # Not fetched because the run stopped: its list page must be read again.
+    aborted: bool = False
 
 
 class FetchRun:
@@ -69,6 +88,7 @@ class FetchRun:
         self._own_client = client is None
         self.client = client or PortalClient(settings)
         self.landing = landing or Landing(settings.landing)
+        self.client.watchdog.run_deadline(settings.run_deadline_s)
         self._baseline = self.client.counters.snapshot()
         self._notes_seen = len(self.client.notes)
         self.result = CrawlResult(run_id=run_id or new_run_id(run_kind))
@@ -99,6 +119,8 @@ class FetchRun:
         self.on_batch: Callable[[], None] | None = None
         self.on_article: Callable[[], None] | None = None
         self.articles_stored = 0
+        self._stop_noted = False
+        self._finished = False
 
     # -- bookkeeping -----------------------------------------------------------------
     def error(self, message: str) -> None:
@@ -176,12 +198,16 @@ class FetchRun:
             )
         except IngestError as exc:
             outcome.error = f"article {entry.article_id}: {exc}"
-            outcome.transient = isinstance(exc, FetchFailed)
+            outcome.aborted = isinstance(exc, RunAborted)
+            outcome.transient = isinstance(exc, FetchFailed) and not self.client.watchdog.aborted
             return outcome
         if response.status in GONE_STATUSES and known is not None:
             outcome.stored = response.landed("gone", entry.article_id)
-        elif response.status == 304:
+        elif response.not_modified:
             pass  # counted by the client; the stored copy stands, nothing to land
+        elif response.status == 304:
+            # A 304 to a GET without validators answers nothing: a failure, not "unchanged".
+            outcome.error = f"article {entry.article_id}: HTTP 304 to a request without validators {response.url}"
         elif response.status == 200:
             outcome.stored = response.landed("article", entry.article_id)
         else:
@@ -192,13 +218,17 @@ class FetchRun:
         outcome, future = self._inflight.popleft()
         future.result()  # the worker catches IngestError; anything else is a bug: raise it
         article = outcome.entry.article_id
+        if outcome.aborted:
+            # Cut by a stop, not a failure of the page: a resume reads its list page again.
+            self._dropped_pages.append(outcome.page)
+            return
         if outcome.error:
             if outcome.transient and not outcome.second_chance:
                 self._deferred.append(outcome)
             else:
                 self.failed += 1
                 self.error(outcome.error)
-                if outcome.transient and outcome.page is not None:
+                if (outcome.transient or outcome.aborted) and outcome.page is not None:
                     self.failed_pages.append(outcome.page)
             return
         if outcome.stored is None:
@@ -227,8 +257,13 @@ class FetchRun:
 
     # -- the end -----------------------------------------------------------------------
     def abort(self, reason: str) -> None:
-        """Ctrl-C / SIGTERM: keep what already arrived, drop what has not started."""
-        self._pool.shutdown(wait=True, cancel_futures=True)
+        """Ctrl-C / SIGTERM: keep what already arrived, drop what has not started,
+        cut what is downloading (a dripping page must not hold the stop up)."""
+        self._pool.shutdown(wait=False, cancel_futures=True)
+        # Healthy downloads end within a moment; whatever still runs then is cut.
+        futures_wait([f for _, f in self._inflight], timeout=ABORT_GRACE_S)
+        self.client.abort(reason)
+        self._pool.shutdown(wait=True)
         kept = deque()
         for outcome, future in self._inflight:
             if future.done() and not future.cancelled():
@@ -238,11 +273,18 @@ class FetchRun:
         self._dropped_pages += [o.page for o in self._deferred]
         self._inflight, self._deferred = kept, []
         self.drain()
+        self._stop_noted = True
         self.error(f"run interrupted: {reason}")
 
     def finish(self) -> CrawlResult:
+        if self._finished:
+            return self.result
         self.drain()
         self._pool.shutdown(wait=True)
+        if self.client.watchdog.aborted and not self._stop_noted:
+            # The run's deadline cut it: what was fetched is kept, the rest waits.
+            self._stop_noted = True
+            self.error(f"run stopped: {self.client.watchdog.aborted}")
         for note in self.client.notes[self._notes_seen:]:
             self.error(note)
         r = self.result
@@ -250,6 +292,7 @@ class FetchRun:
             more = f"... and {self.errors_total - MAX_ERRORS_KEPT} more errors"
             r.errors.append(more)
             self.writer.note_error(more)
+        r.errors_total = self.errors_total
         if self.errors_total:
             r.status = "failed" if r.pages_read == 0 and self.articles_stored == 0 else "partial"
         batch = self.writer.flush(status=r.status, final=True)
@@ -259,6 +302,7 @@ class FetchRun:
         for name in ("requests", "not_modified", "retries"):
             setattr(r, name, now[name] - self._baseline[name])
         r.failed = self.failed
+        self._finished = True
         if self._own_client:
             self.client.close()
         return r

@@ -48,8 +48,10 @@ def raise_if_failed(summary: dict[str, Any]) -> None:
     """Raise `FetchStepFailed` (one line, with the first errors) when a fetch step read
     nothing, so the task fails and is retried; a partial run is not an error."""
     if summary.get("status") == "failed":
-        errors = "; ".join(str(e) for e in (summary.get("errors") or [])[:3]) or "no error recorded"
-        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {errors}")
+        from ingest.run import first_error  # inside: this module is imported at DAG parse time
+
+        why = first_error(summary.get("errors") or [], summary.get("errors_total") or 0) or "no error recorded"
+        raise FetchStepFailed(f"run {summary.get('run_id')}: nothing could be read from the portal: {why}")
 
 
 def print_fetch(summary: dict[str, Any], what: str) -> None:
@@ -68,7 +70,7 @@ def merge_fetches(parts: Iterable[dict[str, Any] | None], *, run_id: str | None 
     first = parts[0] if parts else {}
     merged = FetchReport(run_id=run_id or first.get("run_id") or "", kind=first.get("kind", "backfill"),
                          origin=first.get("origin", "cli"))
-    for name in ("requests", "not_modified", "failed", "retries", "pages_read"):
+    for name in ("requests", "not_modified", "failed", "retries", "pages_read", "errors_total"):
         setattr(merged, name, sum(int(p.get(name) or 0) for p in parts))
     merged.batches = [b for p in parts for b in p.get("batches") or []]
     for name in ("new_ids", "changed_ids", "gone_ids", "rechecked_ids"):

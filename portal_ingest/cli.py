@@ -173,7 +173,11 @@ def cmd_parse(args) -> int:
 
     body = _read_input(args.file)
     url = args.url or (Path(args.file).resolve().as_uri() if args.file != "-" else "")
-    _print_json(transforms.parse_article(body, url))
+    record = transforms.parse_article(body, url)
+    listing = next((w for w in record["warnings"] if w.startswith("not an article page")), None)
+    if listing:  # an article record invented from a list page helps nobody
+        raise CliError(f"{args.file}: {listing}")
+    _print_json(record)
     return 0
 
 
@@ -186,20 +190,40 @@ def cmd_parse_list(args) -> int:
     return 0
 
 
+def failure_line(report) -> str:
+    """Why a run failed, in one line: the run's own reason (a failed check, or nothing
+    read: the fetch's first error and how many more there were)."""
+    reason = " ".join((report.error or "").strip().splitlines()[:1]).strip()
+    if not reason and getattr(report, "fetch", None) is not None:
+        reason = report.fetch.first_error() or ""
+    return reason or "no error recorded; see the runs table"
+
+
 def _finish(report, what: str) -> int:
     """Print the run's JSON; a failed run (nothing read, or a failed check: not
     published) also says why on stderr, in one line."""
     _print_json(report.to_dict())
     if report.status != "failed":
         return 0
-    reason = (report.error or "see the runs table").splitlines()[0]
-    print(f"error: {what} failed: {reason}", file=sys.stderr)
+    print(f"error: {what} failed: {failure_line(report)}", file=sys.stderr)
     return 1
+
+
+def _stop_on_sigterm() -> None:
+    """SIGTERM stops a run like Ctrl-C (what was fetched is kept), not a hard kill."""
+    import signal
+    import threading
+
+    if threading.current_thread() is threading.main_thread():
+        def on_term(signum, frame):
+            raise KeyboardInterrupt
+        signal.signal(signal.SIGTERM, on_term)
 
 
 def cmd_crawl(args) -> int:
     from portal_ingest import pipeline
 
+    _stop_on_sigterm()
     return _finish(pipeline.crawl(_settings(args), pages=args.pages, since=args.since), "crawl")
 
 
@@ -214,6 +238,7 @@ def cmd_backfill(args) -> int:
         raise CliError("backfill: --from-page and --to-page are both needed, with A <= B")
     if args.since and args.until and args.since > args.until:
         raise CliError("backfill: --since must not be after --until")
+    _stop_on_sigterm()
     summary = pipeline.backfill(
         _settings(args),
         from_page=args.from_page,
@@ -252,7 +277,7 @@ def cmd_sql(args) -> int:
         return shell.run(settings, fmt=args.format)
     if args.query is None:  # a script piped in
         return sql.interactive_shell(settings) or 0
-    print(sql.run_sql(settings, args.query, fmt=args.format))
+    sql.run_sql_to(settings, args.query, sys.stdout, fmt=args.format)
     return 0
 
 
@@ -306,6 +331,8 @@ def _replica_passthrough(argv: list[str]) -> list[str] | None:
 
 def _debug(argv: list[str]) -> bool:
     return "--debug" in argv or os.environ.get("PORTAL_DEBUG", "").strip().lower() in ("1", "true", "yes")
+def args_command(argv: list[str]) -> str | None:
+    return next((a for a in argv if a in COMMANDS), None)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -328,7 +355,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("error: interrupted", file=sys.stderr)
+        kept = ("; pages fetched so far are kept in the landing area and load with the next run"
+                if args_command(argv) in ("crawl", "backfill") else "")
+        print(f"error: interrupted{kept}", file=sys.stderr)
         return 130
     except BrokenPipeError:
         return 0

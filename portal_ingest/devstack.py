@@ -26,17 +26,43 @@ REPLICA_PORT = 8765
 USER = "admin"
 
 
+class LoginFileError(Exception):
+    """The passwords file cannot be used; the message says what to do, in one line."""
+
+
+def write_secret(path: Path, text: str) -> None:
+    """Create a file readable by its owner only from the first byte (os.open with
+    mode 0600, never write-then-chmod), via a temp file so a crash leaves no half file."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
 def _login() -> tuple[str, Path]:
     """The fixed local login: SimpleAuthManager's passwords file, made once."""
     AIRFLOW_HOME.mkdir(parents=True, exist_ok=True)
     path = AIRFLOW_HOME / "passwords.json"
-    if path.exists():
-        passwords = json.loads(path.read_text())
-    else:
-        passwords = {USER: secrets.token_urlsafe(12)}
-        path.write_text(json.dumps(passwords))
-        path.chmod(0o600)
-    return passwords[USER], path
+    if not path.exists():
+        write_secret(path, json.dumps({USER: secrets.token_urlsafe(12)}))
+    try:
+        passwords = json.loads(path.read_text(encoding="utf-8"))
+        password = passwords[USER]
+        if not isinstance(password, str) or not password:
+            raise ValueError(f"no password for {USER!r}")
+    except (OSError, ValueError, KeyError, TypeError) as exc:
+        raise LoginFileError(
+            f"{path} is unusable ({type(exc).__name__}: {' '.join(str(exc).split())}); "
+            "delete it and a new login is generated"
+        ) from None
+    return password, path
 
 
 def _environment(passwords_file: Path) -> dict[str, str]:
@@ -106,7 +132,11 @@ def _wait_http(url: str, seconds: float, procs: list[subprocess.Popen]) -> bool:
 
 
 def main() -> int:
-    password, passwords_file = _login()
+    try:
+        password, passwords_file = _login()
+    except LoginFileError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 1
     env = _environment(passwords_file)
     logs = AIRFLOW_HOME / "logs"
     procs: list[subprocess.Popen] = []

@@ -98,7 +98,9 @@ class RunReport:
     """One run of the whole composition. ``published`` is None when a step stopped it."""
 
     run_id: str
-    status: str  # the fetch's status, or "failed" when the fetch read nothing or a check failed
+    # The fetch's status ("partial" too when the load set a damaged landing batch aside),
+    # or "failed" when the fetch read nothing or a check failed.
+    status: str
     fetch: FetchReport
     load: LoadSummary | None = None
     checks: CheckReport | None = None
@@ -122,20 +124,26 @@ class ReparseReport:
 
 # -- what the crawler must not fetch again ---------------------------------------
 def known_for_crawl(settings: Settings) -> tuple[dict[str, KnownArticle], set[str]]:
-    """What we know: the articles of the published snapshot, and the ids of batches
-    loaded since the last publish (a failing check holds the publish back; they must
-    not be fetched again meanwhile). Pages not loaded yet are skipped by the crawler
-    itself (`ingest.run.FetchRun` reads ``pending/``)."""
+    """What we know: the articles of the published snapshot (else of the live file,
+    read-only: a publish lost to a kill or a full disk must not make a crawl fetch
+    everything again), and the ids of batches loaded since that copy (a failing check
+    holds the publish back; they must not be fetched again meanwhile). When the live
+    file is locked by a writer, the loaded landing batches stand in. Pages not loaded
+    yet are skipped by the crawler itself (`ingest.run.FetchRun` reads ``pending/``)."""
     from ingest.batches import unpublished_article_ids
     from ingest.landing import Landing
-    from warehouse.errors import WarehouseMissing
+    from warehouse.errors import WarehouseLocked, WarehouseMissing
     from warehouse.known import known_articles, published_batch_ids
 
+    landing = Landing(settings.landing)
     try:
         known, published = dict(known_articles(settings)), published_batch_ids(settings)
     except WarehouseMissing:
         known, published = {}, set()
-    return known, unpublished_article_ids(Landing(settings.landing), published)
+    except WarehouseLocked as exc:
+        log.warning("known articles from the loaded landing batches: %s", exc)
+        return landing.loaded_articles(), set()
+    return known, unpublished_article_ids(landing, published)
 
 
 # -- fetch ---------------------------------------------------------------------------
@@ -252,16 +260,19 @@ def run_steps(settings: Settings, fetch: Callable[[], FetchReport]) -> RunReport
 
     fetched = fetch()
     report = RunReport(run_id=fetched.run_id, status=fetched.status, fetch=fetched)
+    if fetched.status == "failed":  # the first error and how many more (the root cause, first)
+        report.error = f"nothing could be read from the portal: {fetched.first_error() or 'no error recorded'}"
     report.load = load_pending(settings)
     try:
         report.checks = check_quality(settings)
     except DataQualityError as exc:
-        report.status, report.error = "failed", str(exc)
+        failed_check = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        report.status = "failed"
+        report.error = f"{report.error}; then {failed_check}" if report.error else str(exc)
         return report
     report.published = publish_snapshot(settings)
-    if fetched.status == "failed":
-        first = fetched.errors[0].splitlines()[0] if fetched.errors else "see the runs table"
-        report.error = f"nothing could be read from the portal: {first}"
+    if fetched.status == "ok" and report.load.quarantined_batches:
+        report.status = "partial"  # a damaged landing batch was set aside (its articles are fetched again)
     return report
 
 

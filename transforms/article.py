@@ -24,6 +24,28 @@ from .urls import article_id, channel_id
 from .version import PARSER_VERSION
 
 _DATE_LINE = re.compile(r"^(?:published|posted|updated|date)\b", re.I)
+# The start of the warning of a list page given to parse_article.
+NOT_AN_ARTICLE = "not an article page"
+
+
+def _list_page_items(html, url: str, body_lines: list[str]) -> int:
+    """How many teasers, when the page is a list page: the list parser finds items
+    and the "body" found is their titles (or nothing, on a page that links more).
+    Only asked for pages of no known article layout. 0: an article."""
+    from .listing import parse_listing
+
+    items = parse_listing(html, url)
+    titles = [_fold(i.get("title") or "")[:25] for i in items["items"]]
+    titles = [t for t in titles if len(t) >= 8]
+    folded = [_fold(line) for line in body_lines if line.strip()]
+    teaser_lines = sum(1 for line in folded if any(line.startswith(t) or t.startswith(line[:25]) for t in titles))
+    if teaser_lines or (not folded and (len(items["items"]) >= 2 or items["next_page"])):
+        return len(items["items"])
+    return 0
+
+
+def _fold(text: str) -> str:
+    return " ".join(text.split()).lower()
 
 
 def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
@@ -60,6 +82,16 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
     record["body_text"] = "\n".join(line.text for line in lines)
+    if parts.layout == "generic":
+        teasers = _list_page_items(html, url, [line.text for line in lines])
+        if teasers:
+            # A list page read as an article would give a "document" taken from its
+            # first teaser and the other teasers' letters as references: say what it
+            # is instead (the loader quarantines it; `parse` refuses it).
+            listing = empty_record(url, [*record["warnings"], f"{NOT_AN_ARTICLE}: a list page of {teasers} "
+                                         "articles (use parse-list)"])
+            warn_missing(listing)
+            return listing
     if parts.body is None or not lines:
         warnings.append("no article body found")
 

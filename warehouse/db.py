@@ -138,6 +138,11 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
             first_line = str(exc).splitlines()[0]
             raise MigrationFailed(f"migration {name} failed: {first_line}") from exc
         applied.append(version)
+    if applied:
+        # Write the new schema into the file now: DuckDB 1.5 cannot replay an
+        # ALTER TABLE ... ADD COLUMN ... DEFAULT from the WAL (a loader killed
+        # before its first checkpoint left a warehouse that no longer opened).
+        con.execute("CHECKPOINT")
     return applied
 
 

@@ -47,10 +47,14 @@ ORDER BY f.last_fetched_at NULLS FIRST, ids.article_id
 
 
 def known_articles(settings: Settings) -> dict[str, KnownArticle]:
-    """article_id -> KnownArticle; empty when no snapshot has been published yet."""
+    """article_id -> KnownArticle, from the published snapshot; when there is none
+    (a kill during publish, a full disk) from the live file, read-only; empty only
+    when neither exists. A live file held by a writer raises WarehouseLocked."""
     path = settings.snapshot_path
     if not path.exists():
-        return {}
+        path = settings.duckdb_path
+        if not path.exists():
+            return {}
     con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
         found = rows(con, KNOWN_SQL)
@@ -61,10 +65,13 @@ def known_articles(settings: Settings) -> dict[str, KnownArticle]:
 
 
 def published_batch_ids(settings: Settings) -> set[str]:
-    """Landing batches the published snapshot holds (empty before the first publish)."""
+    """Landing batches the copy `known_articles` reads holds: the published snapshot,
+    else the live file (empty before the first load)."""
     path = settings.snapshot_path
     if not path.exists():
-        return set()
+        path = settings.duckdb_path
+        if not path.exists():
+            return set()
     con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
         return {r[0] for r in rows(con, "SELECT batch_id FROM landing_batches")}

@@ -8,6 +8,7 @@ is skipped, and a process killed mid-batch leaves the file as before it.
 from __future__ import annotations
 
 import json
+import logging
 import zlib
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
@@ -15,11 +16,21 @@ from datetime import UTC, datetime
 import duckdb
 
 from ingest.config import Settings
-from ingest.landing import Batch, FetchedPage, Landing, RunRecord
+from ingest.landing import (
+    BATCH_ERRORS,
+    BadBatch,
+    Batch,
+    FetchedPage,
+    Landing,
+    RunRecord,
+    new_run_id,
+)
 from transforms.dates import parse_instant
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
 from warehouse.db import connect, scalar, stage, transaction
 from warehouse.parsing import Fetch, Parser
+
+log = logging.getLogger(__name__)
 
 RAW_COLUMNS = [
     ("url", "VARCHAR"),
@@ -54,6 +65,9 @@ class LoadSummary:
     skipped_batches: int = 0  # already loaded earlier (only retired from pending/)
     unreadable: list[str] = field(default_factory=list)  # pending files that could not be read
     elapsed_s: float = 0.0
+    # Damaged batches moved to landing/quarantine/ ("file: error"); the rest loaded.
+    quarantined_batches: list[str] = field(default_factory=list)
+    load_run_id: str | None = None  # the runs row (kind 'load') reporting them
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -63,15 +77,22 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
     """Load every pending landing batch, oldest first; retire each once committed."""
     parser = parser or Parser()
     landing = Landing(settings.landing)
+    for name in landing.clean_tmp():
+        log.warning("removed a stale landing temp file: %s", name)
     summary = LoadSummary()
-    batches = _readable_batches(landing, summary)
-    if not batches:
+    bad: list[BadBatch] = []
+    batches = _readable_batches(landing, summary, bad)
+    if not batches and not bad:
         return summary
     ids: set[str] = set()
     con = connect(settings)
     try:
         for batch in batches:
-            counts = load_batch(con, batch, parser)
+            try:
+                counts = load_batch(con, batch, parser)
+            except BadBatch as exc:
+                bad.append(exc)
+                continue
             quarantined = counts.quarantined_ids if counts is not None else set()
             if counts is None:
                 summary.skipped_batches += 1
@@ -81,22 +102,54 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
             if batch.run.run_id not in summary.run_ids:
                 summary.run_ids.append(batch.run.run_id)
             landing.mark_loaded(batch, quarantined)
+        if bad:
+            _quarantine_batches(con, landing, bad, summary)
     finally:
         con.close()
     summary.article_ids = sorted(ids)
     return summary
 
 
-def _readable_batches(landing: Landing, summary: LoadSummary) -> list[Batch]:
+def _readable_batches(landing: Landing, summary: LoadSummary, bad: list[BadBatch]) -> list[Batch]:
     if not landing.pending.exists():
         return []
     batches = []
     for path in sorted(landing.pending.glob("*.jsonl.gz")):
         try:
             batches.append(landing.read_batch(path))
-        except (OSError, ValueError, TypeError) as exc:
-            summary.unreadable.append(f"{path.name}: {exc}")
+        except FileNotFoundError:
+            continue  # another loader retired it meanwhile
+        except BATCH_ERRORS as exc:
+            bad.append(landing.salvage(path, exc))
     return batches
+
+
+def _quarantine_batches(con, landing: Landing, bad: list[BadBatch], summary: LoadSummary) -> None:
+    """Record each damaged batch (landing_quarantine + one runs row of kind 'load'),
+    then move it to landing/quarantine/: one bad file never stops the others."""
+    now = datetime.now(UTC)
+    run_id = new_run_id("load")
+    lines = [f"landing batch quarantined: {b}" for b in bad]
+    with transaction(con):
+        for b in bad:
+            con.execute(
+                "INSERT INTO landing_quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_file) DO UPDATE"
+                " SET error = excluded.error, article_ids = excluded.article_ids,"
+                " quarantined_at = excluded.quarantined_at, load_run_id = excluded.load_run_id",
+                [b.path.name, b.path.name.removesuffix(".jsonl.gz"), b.run_id, b.reason, b.article_ids, now,
+                 run_id],
+            )
+        con.execute(
+            "INSERT INTO runs (run_id, kind, started_at, finished_at, status, failed, errors, loaded_at)"
+            " VALUES (?, 'load', ?, ?, 'partial', ?, ?::VARCHAR[], ?)",
+            [run_id, now, now, len(bad), lines, now],
+        )
+    for b, line in zip(bad, lines, strict=True):
+        landing.quarantine_batch(b)
+        log.warning("%s (%d article ids salvaged; they will be fetched again)", line, len(b.article_ids))
+        summary.quarantined_batches.append(str(b))
+        summary.unreadable.append(str(b))
+    summary.load_run_id = run_id
 
 
 def _add(summary: LoadSummary, counts: ApplyCounts) -> None:
@@ -109,8 +162,11 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> 
     """Load one batch in one transaction; None when it was loaded before."""
     if _already_loaded(con, batch):
         return None
-    pages = list(batch.pages())  # read and parse before BEGIN: a bad file fails early
-    fetches = [to_fetch(p) for p in pages]
+    try:  # read and parse before BEGIN: a bad file fails early, and alone
+        pages = list(batch.pages())
+        fetches = [to_fetch(p) for p in pages]
+    except BATCH_ERRORS as exc:
+        raise Landing.salvage(batch.path, exc) from exc
     outcomes = parse_all(parser, fetches)
     with transaction(con):
         if _already_loaded(con, batch):  # the authoritative check, inside the transaction

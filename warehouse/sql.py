@@ -1,7 +1,11 @@
 """Read-only SQL for analysts on the published snapshot (`portal-ingest sql`).
 
 Only reading statements run: anything else is refused before it reaches
-DuckDB (a read-only file would still let ATTACH or COPY write elsewhere).
+DuckDB (a read-only file would still let ATTACH or COPY write elsewhere). The
+rule is DuckDB's own parse of each statement (its StatementType), so every
+form DuckDB reads with is a read: SELECT, FROM t, SUMMARIZE, DESCRIBE, SHOW,
+PIVOT. Results are streamed in batches of BATCH_ROWS: a 5-million-row answer
+starts printing at once, in flat memory.
 """
 
 from __future__ import annotations
@@ -11,7 +15,7 @@ import io
 import json
 import os
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import date, datetime, time
 from decimal import Decimal
 from pathlib import Path
@@ -29,6 +33,14 @@ READING = {
     duckdb.StatementType.SELECT,
     duckdb.StatementType.EXPLAIN,
 }
+# A PIVOT without an IN list is one MULTI statement to DuckDB (it first creates
+# an ENUM of the pivoted values in the session's temp catalog). It is let through
+# to the read-only, no-external-access session, which refuses any write inside
+# it (CREATE TABLE x AS PIVOT ...) with a read-only error, reported as refused.
+# DuckDB 1.5 hands the same expansion back as separate statements (CREATE TYPE ...,
+# SELECT) without query text: statements the user did not write, let through alike.
+READING_MULTI = duckdb.StatementType.MULTI
+BATCH_ROWS = 10_000
 
 
 def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
@@ -48,7 +60,11 @@ def check_read_only(con: duckdb.DuckDBPyConnection, query: str) -> None:
         raise QueryFailed(_one_line(exc)) from None
     if not statements:
         raise QueryFailed("empty query")
+    if all(not (statement.query or "").strip() for statement in statements):
+        return  # one statement DuckDB expanded itself (a dynamic PIVOT): the session guards it
     for statement in statements:
+        if statement.type == READING_MULTI and len(statements) == 1:
+            continue
         if statement.type not in READING:
             kind = statement.type.name
             raise ReadOnlyQuery(f"refused: {kind} statement; the warehouse is read-only here (SELECT only)")
@@ -64,6 +80,48 @@ def execute(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None 
         if "read-only" in str(exc):
             raise ReadOnlyQuery(f"refused: {_one_line(exc)}") from None
         raise QueryFailed(_one_line(exc)) from None
+
+
+def stream(con: duckdb.DuckDBPyConnection, query: str, params: Sequence | None = None,
+           batch_rows: int = BATCH_ROWS) -> tuple[list[str], Iterator[list[tuple]]]:
+    """Like `execute`, but the rows come in batches as DuckDB produces them."""
+    check_read_only(con, query)
+    try:
+        result = con.execute(query, params or [])
+        names = [d[0] for d in result.description or []]
+        first = result.fetchmany(batch_rows)
+    except duckdb.Error as exc:
+        raise _refused_or_failed(exc) from None
+
+    def batches() -> Iterator[list[tuple]]:
+        batch = first
+        while batch:
+            yield batch
+            try:
+                batch = result.fetchmany(batch_rows)
+            except duckdb.Error as exc:
+                raise _refused_or_failed(exc) from None
+
+    return names, batches()
+
+
+def _refused_or_failed(exc: Exception) -> Exception:
+    if "read-only" in str(exc):
+        return ReadOnlyQuery(f"refused: {_one_line(exc)}")
+    return QueryFailed(_one_line(exc))
+
+
+def run_sql_to(settings: Settings, query: str, out: TextIO, fmt: str = "table",
+               params: Sequence | None = None) -> None:
+    """Run one read-only query on the snapshot, writing the result to `out` as it comes."""
+    if fmt not in FORMATS:
+        raise QueryFailed(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    con = open_snapshot(settings)
+    try:
+        names, batches = stream(con, query, params)
+        write_rows(names, batches, fmt, out)
+    finally:
+        con.close()
 
 
 def run_sql(settings: Settings, query: str, fmt: str = "table", params: Sequence | None = None) -> str:
@@ -121,8 +179,7 @@ def format_rows(names: list[str], data: list[tuple], fmt: str = "table") -> str:
         writer.writerows([["" if v is None else _cell(v) for v in row] for row in data])
         return buf.getvalue().rstrip("\n")
     cells = [[_cell(v).replace("\n", " ") for v in row] for row in data]
-    numeric = [all(isinstance(row[i], int | float | Decimal) or row[i] is None for row in data) and bool(data)
-               for i in range(len(names))]
+    numeric = _numeric(names, data)
     if fmt == "markdown":
         esc = [[c.replace("|", "\\|") for c in row] for row in cells]
         lines = ["| " + " | ".join(names) + " |",
@@ -130,31 +187,75 @@ def format_rows(names: list[str], data: list[tuple], fmt: str = "table") -> str:
         lines += ["| " + " | ".join(row) + " |" for row in esc]
         return "\n".join(lines)
     widths = [max([len(n)] + [len(row[i]) for row in cells]) for i, n in enumerate(names)]
-
-    def line(values: list[str]) -> str:
-        return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
-                         for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
-
-    out = [line(names), "  ".join("-" * w for w in widths)]
-    out += [line(row) for row in cells]
+    out = [_table_line(names, widths, numeric), "  ".join("-" * w for w in widths)]
+    out += [_table_line(row, widths, numeric) for row in cells]
     out.append(f"({len(data)} row{'s' if len(data) != 1 else ''})")
     return "\n".join(out)
+
+
+def _numeric(names: list[str], data: list[tuple]) -> list[bool]:
+    return [all(isinstance(row[i], int | float | Decimal) or row[i] is None for row in data) and bool(data)
+            for i in range(len(names))]
+
+
+def _table_line(values: list[str], widths: list[int], numeric: list[bool]) -> str:
+    return "  ".join(v.rjust(w) if numeric[i] else v.ljust(w)
+                     for i, (v, w) in enumerate(zip(values, widths, strict=True))).rstrip()
+
+
+def write_rows(names: list[str], batches: Iterable[list[tuple]], fmt: str, out: TextIO) -> int:
+    """Write a result batch by batch; returns the row count. Each batch is formatted
+    by `format_rows`, so a result of one batch prints exactly as `run_sql` does; in
+    a table, the first batch sets the column widths (later cells may run wider)."""
+    total = 0
+    widths: list[int] = []
+    numeric: list[bool] = []
+    for batch in batches:
+        if fmt == "csv":
+            text = format_rows(names, batch, "csv")
+            out.write((text if total == 0 else text.partition("\n")[2]) + "\n")
+        elif fmt == "json":
+            items = json.dumps([dict(zip(names, (_plain(v) for v in row), strict=True)) for row in batch],
+                               ensure_ascii=False, indent=2)[1:-2].strip("\n")
+            out.write(("[\n" if total == 0 else ",\n") + items)
+        elif fmt == "table" and total:
+            out.write("\n".join(_table_line([_cell(v).replace("\n", " ") for v in row], widths, numeric)
+                                for row in batch) + "\n")
+        else:
+            lines = format_rows(names, batch, fmt).split("\n")
+            if fmt == "table":
+                lines = lines[:-1]  # the row count goes at the very end
+                widths = [len(dashes) for dashes in lines[1].split("  ")]
+                numeric = _numeric(names, batch)
+            out.write("\n".join(lines if total == 0 else lines[2:]) + "\n")
+        total += len(batch)
+        out.flush()
+    if total == 0:
+        out.write(format_rows(names, [], fmt) + "\n")
+    elif fmt == "json":
+        out.write("\n]\n")
+    elif fmt == "table":
+        out.write(f"({total} row{'s' if total != 1 else ''})\n")
+    return total
 
 
 # ---- interactive shell --------------------------------------------------------------
 
 
 def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                      fmt: str = "table") -> int:
-    """A small REPL: queries end with `;`; `.quit`, `.tables`, `.format FMT`.
+                      fmt: str = "table", stderr: TextIO | None = None) -> int:
+    """A small REPL: queries end with `;` (at the end of input the last one needs
+    none); `.quit`, `.tables`, `.format FMT`. Errors go to stderr; fed from a pipe
+    or file it returns 1 when any statement failed (0 otherwise).
 
     It reopens the snapshot when a load has published a new one, so a session
     stays usable (and current) across loads.
     """
-    stdin, stdout = stdin or sys.stdin, stdout or sys.stdout
+    stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     interactive = hasattr(stdin, "isatty") and stdin.isatty()
     session = _Session(settings)
     buffer: list[str] = []
+    failed = 0
     try:
         while True:
             if interactive:
@@ -169,8 +270,8 @@ def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: T
                 if command in (".quit", ".exit"):
                     break
                 if command == ".tables":
-                    stdout.write(session.run("SELECT table_name, table_type FROM information_schema.tables"
-                                             " ORDER BY table_name", fmt) + "\n")
+                    failed += not session.run_to("SELECT table_name, table_type FROM information_schema.tables"
+                                                 " ORDER BY table_name", fmt, stdout, stderr)
                 elif command == ".format" and arg.strip() in FORMATS:
                     fmt = arg.strip()
                 else:
@@ -179,11 +280,12 @@ def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: T
             buffer.append(line)
             if stripped.endswith(";"):
                 query, buffer = "".join(buffer), []
-                stdout.write(session.run(query, fmt) + "\n")
-                stdout.flush()
+                failed += not session.run_to(query, fmt, stdout, stderr)
+        if "".join(buffer).strip():  # the last statement, without its `;`
+            failed += not session.run_to("".join(buffer), fmt, stdout, stderr)
     finally:
         session.close()
-    return 0
+    return 1 if failed and not interactive else 0
 
 
 class _Session:
@@ -201,6 +303,19 @@ class _Session:
             self.con = open_snapshot(self.settings)
             self.identity = identity
         return self.con
+
+    def run_to(self, query: str, fmt: str, out: TextIO, err: TextIO) -> bool:
+        """Run one query, streaming its rows to `out`; an error goes to `err`. True if it ran."""
+        try:
+            names, batches = stream(self._current(), query)
+            write_rows(names, batches, fmt, out)
+        except (ReadOnlyQuery, QueryFailed, WarehouseMissing) as exc:
+            out.flush()
+            err.write(f"Error: {exc}\n")
+            err.flush()
+            return False
+        out.flush()
+        return True
 
     def run(self, query: str, fmt: str) -> str:
         try:

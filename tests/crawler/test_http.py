@@ -15,6 +15,7 @@ from ingest.errors import (
     OffHostRedirect,
     ResponseTooLarge,
     RobotsDisallowed,
+    RobotsUnavailable,
 )
 from ingest.http import PortalClient, parse_retry_after
 
@@ -77,11 +78,11 @@ def test_connection_errors_retried(make_settings):
     port = sock.getsockname()[1]
     sock.close()  # nothing listens there now
     with PortalClient(make_settings(f"http://127.0.0.1:{port}", max_retries=2)) as client:
-        with pytest.raises(FetchFailed):
+        with pytest.raises(RobotsUnavailable, match="connection refused"):
             client.get("/a")
-    # robots.txt gave up (allow-all, noted) and so did the page.
-    assert client.notes and "robots.txt" in client.notes[0]
-    assert client.counters.retries == 4
+    # robots.txt was retried, then gave up: unreachable means complete disallow
+    # (RFC 9309), so the page itself was never requested.
+    assert client.counters.retries == 2 and client.counters.requests == 3
 
 
 @pytest.mark.parametrize("where", ["http://example.invalid/x", "file:///etc/passwd", "other-port"])

@@ -82,11 +82,12 @@ def test_bad_query_and_missing_snapshot(settings, published):
 def test_interactive_shell(published):
     stdin = io.StringIO("SELECT count(*) AS n\n FROM articles;\n.format csv\nSELECT 7 AS x;\n"
                         "DELETE FROM articles;\nSELECT bad;\n.quit\nSELECT 'never';\n")
-    stdout = io.StringIO()
-    assert interactive_shell(published, stdin=stdin, stdout=stdout) == 0
-    out = stdout.getvalue()
-    assert "(1 row)" in out and "x\n7" in out and "never" not in out
-    assert "Error: refused: DELETE statement" in out and "Error: Binder Error" in out
+    stdout, stderr = io.StringIO(), io.StringIO()
+    # Not a terminal: a failed statement makes the exit status 1 (a script must notice).
+    assert interactive_shell(published, stdin=stdin, stdout=stdout, stderr=stderr) == 1
+    out, err = stdout.getvalue(), stderr.getvalue()
+    assert "(1 row)" in out and "x\n7" in out and "never" not in out and "Error" not in out
+    assert "Error: refused: DELETE statement" in err and "Error: Binder Error" in err
 
 
 def test_format_rows_handles_nulls_and_empty():
