@@ -23,7 +23,6 @@ from ingest.listing import ListEntry, ListPage, decide, due_for_recheck, listed_
 from ingest.run import GONE_STATUSES, CrawlResult, FetchRun
 from ingest.runlock import exclusive_run
 from ingest.urls import canonicalise, channel_list_url
-from transforms import urls as shapes
 from transforms.dates import parse_instant
 from transforms.urls import list_page_url
 
