@@ -16,8 +16,10 @@ transaction again.
 
 from __future__ import annotations
 
+import os
 import random
 import re
+import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
@@ -90,10 +92,13 @@ def open_lake(
     read_only: bool = False,
     data_path: Path | str | None = None,
     as_of: str | None = None,
+    shared: bool = True,
 ) -> duckdb.DuckDBPyConnection:
-    """An in-memory DuckDB session with the lake attached as `lake` and in use.
+    """A DuckDB connection with the lake attached (as `lake`) and in use.
 
     `as_of` (a timestamp) attaches the lake as it was then (DuckLake time travel).
+    `shared=False` gives a private in-memory DuckDB, for a session that locks itself
+    down (analysts' SQL turns off file access, a setting of the whole instance).
     """
     spec = str(target.duckdb_path if isinstance(target, Settings) else target)
     if data_path is None and isinstance(target, Settings):
@@ -109,21 +114,65 @@ def open_lake(
         options.append("READ_ONLY")
     if as_of is not None:
         options.append(f"SNAPSHOT_TIME {_quote(as_of)}")
-    con = duckdb.connect()
     try:
-        extensions.load(con, "ducklake", "postgres")
-        con.execute(f"ATTACH {_quote(spec)} AS {LAKE_ALIAS} ({', '.join(options)})")
-        con.execute(f"USE {LAKE_ALIAS}")
+        if not shared:
+            con = duckdb.connect()
+            extensions.load(con, "ducklake", "postgres")
+            con.execute(f"ATTACH {_quote(spec)} AS {LAKE_ALIAS} ({', '.join(options)})")
+            alias = LAKE_ALIAS
+        else:
+            con, alias = _shared_attachment(spec, tuple(options))
+        try:
+            con.execute(f"USE {alias}")
+        except BaseException:
+            con.close()
+            raise
     except duckdb.Error as exc:
-        con.close()
         first = " ".join(str(exc).split())[:300]
         if as_of is not None and "snapshot" in first.lower():
             raise WarehouseMissing(f"the lake has no snapshot at or before {as_of}: {first}") from None
         raise WarehouseMissing(f"cannot open the lake {spec}: {first}") from None
-    except BaseException:
-        con.close()
-        raise
     return con
+
+
+# One in-memory DuckDB per process holds the extensions (loading them costs ~2 s) and
+# the attached lakes; each `open_lake` is a new connection (cursor) on it, with its own
+# transactions and temp tables. Keyed by PID: a forked worker builds its own.
+_SHARED: dict = {"pid": None, "db": None, "aliases": {}}
+_SHARED_LOCK = threading.Lock()
+
+
+def _shared_attachment(spec: str, options: tuple[str, ...]) -> tuple[duckdb.DuckDBPyConnection, str]:
+    with _SHARED_LOCK:
+        if _SHARED["pid"] != os.getpid():
+            instance = duckdb.connect()
+            extensions.load(instance, "ducklake", "postgres")
+            _SHARED.update(pid=os.getpid(), db=instance, aliases={})
+        instance, aliases = _SHARED["db"], _SHARED["aliases"]
+        key = (spec, options)
+        alias = aliases.get(key)
+        if alias is None:
+            used = set(aliases.values())
+            alias = next(a for a in (LAKE_ALIAS, *(f"{LAKE_ALIAS}_{n}" for n in range(2, 10**6)))
+                         if a not in used)
+            instance.execute(f"ATTACH {_quote(spec)} AS {alias} ({', '.join(options)})")
+            aliases[key] = alias
+        return instance.cursor(), alias
+
+
+def forget_lake(spec: str) -> None:
+    """Detach every shared attachment of lake `spec` (before its catalog is dropped:
+    catalog-wide queries such as duckdb_tables() would fail on a vanished lake)."""
+    with _SHARED_LOCK:
+        if _SHARED["pid"] != os.getpid():
+            return
+        for key, alias in list(_SHARED["aliases"].items()):
+            if key[0] == spec:
+                try:
+                    _SHARED["db"].execute(f"DETACH {alias}")
+                except duckdb.Error:
+                    pass
+                del _SHARED["aliases"][key]
 
 
 def open_with_lock_wait(path: Path, *, read_only: bool, timeout_s: float) -> duckdb.DuckDBPyConnection:
@@ -225,11 +274,12 @@ def migrate(con: duckdb.DuckDBPyConnection, upto: int | None = None) -> list[int
     lake = is_lake(con)
     retry_conflicts(lambda: _bootstrap(con, lake))
     known = migrations()
-    if schema_version(con) > known[-1][0]:
-        raise SchemaTooNew(f"warehouse has schema {schema_version(con)}, this code knows up to {known[-1][0]}")
+    have = schema_version(con)
+    if have > known[-1][0]:
+        raise SchemaTooNew(f"warehouse has schema {have}, this code knows up to {known[-1][0]}")
     applied = []
     for version, name, path in known:
-        if upto is not None and version > upto:
+        if version <= have or (upto is not None and version > upto):
             continue
         sql = lakeddl.migration_sql(path, lake)
         if retry_conflicts(lambda v=version, n=name, q=sql: _apply_one(con, v, n, q)):

@@ -37,6 +37,9 @@ def create_database(prefix: str = "portal_lake_test") -> str:
 
 
 def drop_database(name: str) -> None:
+    from warehouse.db import forget_lake
+
+    forget_lake(lake_spec(name))
     con = _admin()
     try:
         with con.cursor() as cur:
