@@ -21,6 +21,7 @@ EXAMPLES = {
     "reparse": "portal-ingest reparse --all",
     "replica": "portal-ingest replica --port 8765 --articles 300 --seed 7",
     "sql": "portal-ingest sql \"SELECT doc_type, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC\"",
+    "migrate-to-lake": "PORTAL_DUCKDB='ducklake:postgres:dbname=portal_lake host=127.0.0.1' PORTAL_LAKE_DATA_PATH=data/lake portal-ingest migrate-to-lake data/portal.duckdb",
 }
 
 
@@ -56,7 +57,7 @@ def _add_global(p: argparse.ArgumentParser, sub: bool = False) -> None:
     g = p.add_argument_group("configuration (flags win over the environment)")
     kw = {"default": argparse.SUPPRESS} if sub else {}
     g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
-    g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb)")
+    g.add_argument("--duckdb", **kw, help="the warehouse file, or a DuckLake 'ducklake:postgres:dbname=... host=...' with PORTAL_LAKE_DATA_PATH (env PORTAL_DUCKDB; default data/portal.duckdb)")
     g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
     g.add_argument("--concurrency", type=int, **kw, help="requests in flight at once (env PORTAL_CONCURRENCY; default 4)")
 
@@ -111,6 +112,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = command("sql", "read-only SQL on the analyst snapshot: one query, or an interactive shell")
     p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table")
+    p.add_argument("--as-of", metavar="TIMESTAMP", default=None,
+                   help="on a DuckLake warehouse: query it as it was then (e.g. 2026-12-01T08:00:00+07:00)")
+
+    p = command("migrate-to-lake", "copy every table of a warehouse file into the DuckLake named by PORTAL_DUCKDB")
+    p.add_argument("file", metavar="FILE", help="the warehouse file to copy (e.g. data/portal.duckdb)")
     return parser
 
 
@@ -216,9 +222,33 @@ def cmd_sql(args) -> int:
     from warehouse import sql
 
     settings = _settings(args)
+    as_of = _as_of(args.as_of)
     if args.query is None:
-        return sql.interactive_shell(settings) or 0
-    print(sql.run_sql(settings, args.query, fmt=args.format))
+        return sql.interactive_shell(settings, as_of=as_of) or 0
+    print(sql.run_sql(settings, args.query, fmt=args.format, as_of=as_of))
+    return 0
+
+
+def _as_of(text: str | None) -> str | None:
+    """An ISO timestamp; one without offset is the portal's time (+07:00)."""
+    if text is None:
+        return None
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--as-of: not a timestamp (YYYY-MM-DD[THH:MM[:SS]][+HH:MM]): {text!r}") from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone(timedelta(hours=7)))
+    return stamp.isoformat()
+
+
+def cmd_migrate_to_lake(args) -> int:
+    from warehouse.tolake import migrate_to_lake
+
+    copied = migrate_to_lake(_settings(args), Path(args.file))
+    _print_json({"copied": copied, "tables": len(copied), "rows": sum(copied.values())})
     return 0
 
 
@@ -230,6 +260,7 @@ COMMANDS = {
     "reparse": cmd_reparse,
     "replica": cmd_replica,
     "sql": cmd_sql,
+    "migrate-to-lake": cmd_migrate_to_lake,
 }
 
 

@@ -210,6 +210,12 @@ def publish_snapshot(settings: Settings) -> dict[str, Any]:
 
     started = time.monotonic()
     result = publish(settings)
+    if settings.is_lake:  # readers see the lake's commits directly
+        from warehouse.snapshot import LAKE_NOTHING_TO_PUBLISH
+
+        log.info("publish: %s", LAKE_NOTHING_TO_PUBLISH)
+        return {"snapshot": None, "published": False, "note": LAKE_NOTHING_TO_PUBLISH,
+                "elapsed_s": round(time.monotonic() - started, 2)}
     out = {"snapshot": str(settings.snapshot_path), "elapsed_s": round(time.monotonic() - started, 2)}
     if result is not None and not isinstance(result, (str, bytes)) and not hasattr(result, "__fspath__"):
         out.update(_jsonable(result) if isinstance(_jsonable(result), dict) else {"result": _jsonable(result)})

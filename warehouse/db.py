@@ -243,6 +243,7 @@ def connect(
 
 def _setup_session(con: duckdb.DuckDBPyConnection, target, read_only: bool) -> None:
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
+    con.execute("SET enable_progress_bar = false")  # it would print on the CLI's and the tasks' stdout
     if not read_only and isinstance(target, Settings) and target.memory_limit:
         con.execute(f"SET memory_limit = {_quote(target.memory_limit)}")
 

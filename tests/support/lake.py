@@ -64,4 +64,4 @@ def lake_database():
 def lake_settings(dbname: str, root: Path, **kw):
     from ingest.config import Settings
 
-    return Settings(duckdb_path=lake_spec(dbname), lake_data_path=root / "lake", **kw)
+    return Settings(duckdb_path=Path(lake_spec(dbname)), lake_data_path=root / "lake", **kw)
