@@ -93,6 +93,7 @@ KILLER = textwrap.dedent(
 )
 
 
+@pytest.mark.file_only
 def test_sigkill_mid_load_leaves_the_file_as_before_the_batch(settings, parser):
     write_batch(settings, [article_page("1", T0)])
     load_pending(settings, parser=parser)
@@ -124,6 +125,7 @@ def _hold_lock(path: Path, seconds: float) -> subprocess.Popen:
     return proc
 
 
+@pytest.mark.file_only
 def test_writer_lock_gives_up_with_a_one_line_message_naming_the_pid(settings):
     db.connect(settings).close()
     holder = _hold_lock(settings.duckdb_path, 30)
@@ -140,6 +142,7 @@ def test_writer_lock_gives_up_with_a_one_line_message_naming_the_pid(settings):
         holder.wait()
 
 
+@pytest.mark.file_only
 def test_writer_waits_for_the_lock_to_be_released(settings):
     db.connect(settings).close()
     holder = _hold_lock(settings.duckdb_path, 1.0)
