@@ -31,6 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ingest.config import Settings  # noqa: E402
+from portal_ingest.lake_setup import ensure_catalog_database  # noqa: E402
 from warehouse.apply import (  # noqa: E402
     ARTICLE_COLUMNS,
     CITATION_COLUMNS,
@@ -41,11 +43,9 @@ from warehouse.apply import (  # noqa: E402
     child_rows,
     write_articles,
 )
-from portal_ingest.lake_setup import ensure_catalog_database  # noqa: E402
-from ingest.config import Settings  # noqa: E402
 from warehouse.db import connect, forget_lake, transaction  # noqa: E402
-from warehouse.snapshot import open_reader, publish_snapshot  # noqa: E402
 from warehouse.parsing import Fetch, ParsedArticle, fallback_content_hash  # noqa: E402
+from warehouse.snapshot import open_reader, publish_snapshot  # noqa: E402
 
 ICT = timezone(timedelta(hours=7))
 TYPES = ["Official Letter", "Decision", "Plan", "Directive", "Official Telegram", "Notice"]

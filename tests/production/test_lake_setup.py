@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from support.lake import drop_database, lake_spec
 
@@ -11,7 +13,7 @@ from portal_ingest.lake_setup import catalog_params, ensure_catalog_database
 
 
 def test_creates_the_catalog_database_once():
-    name = "portal_lake_test_setup_%d" % __import__("os").getpid()
+    name = f"portal_lake_test_setup_{os.getpid()}"
     spec = lake_spec(name)
     drop_database(name)
     try:
