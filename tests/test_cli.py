@@ -20,7 +20,8 @@ def run(*args: str, **kw) -> subprocess.CompletedProcess:
 
 
 def test_every_contract_command_exists():
-    assert set(COMMANDS) == {"parse", "parse-list", "crawl", "backfill", "reparse", "replica", "sql"}
+    assert set(COMMANDS) == {"parse", "parse-list", "crawl", "backfill", "reparse", "replica", "sql",
+                             "migrate-to-lake"}
     assert set(EXAMPLES) == set(COMMANDS)
 
 

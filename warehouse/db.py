@@ -340,9 +340,6 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
     con.execute("BEGIN TRANSACTION")
     try:
         yield
-        if lake and scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
-                                f" AND table_name = '{LAKE_COMMITS_TABLE}'"):
-            con.execute(f"UPDATE {LAKE_COMMITS_TABLE} SET commits = commits + 1")
     except BaseException:
         _rollback_quietly(con)
         raise
@@ -353,6 +350,14 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[None]:
         raise TransactionAborted(
             f"transaction rolled back: an earlier statement failed ({str(exc).splitlines()[0]})"
         ) from exc
+    if lake:
+        try:
+            if scalar(con, "SELECT count(*) FROM duckdb_tables() WHERE database_name = current_database()"
+                           f" AND table_name = '{LAKE_COMMITS_TABLE}'"):
+                con.execute(f"UPDATE {LAKE_COMMITS_TABLE} SET commits = commits + 1")
+        except BaseException:
+            _rollback_quietly(con)
+            raise
     try:
         con.execute("COMMIT")
     except duckdb.TransactionException as exc:
