@@ -149,3 +149,16 @@ def test_migrate_to_lake_copies_every_table_and_version(lake, tmp_path, capsys, 
     con.close()
     with pytest.raises(Exception, match="already holds rows"):
         migrate_to_lake(lake, file.duckdb_path)
+
+
+def test_an_unreachable_catalog_is_one_clear_line(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("PORTAL_DUCKDB", "ducklake:postgres:dbname=portal_lake_nowhere host=127.0.0.1 port=1 user=postgres")
+    monkeypatch.setenv("PORTAL_LAKE_DATA_PATH", str(tmp_path / "lake"))
+    assert cli.main(["sql", "SELECT 1"]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("error: WarehouseMissing: cannot open the lake") and "\n" not in err
+
+
+def test_a_lake_without_data_path_is_refused_for_writing(lake):
+    with pytest.raises(Exception, match="PORTAL_LAKE_DATA_PATH"):
+        db.connect(Settings(duckdb_path=lake.duckdb_path))
