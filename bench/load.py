@@ -196,34 +196,33 @@ def main(argv=None) -> int:
         tmp = Path(tmp)
         ours_path, base_path = tmp / "ours.duckdb", tmp / "baseline.duckdb"
         ours = run_ours(ours_path, parsed)
-        lake = None
+        counts = table_counts(ours_path)
+        total = sum(counts.values())
+        print(f"rows: {total} ({', '.join(f'{t} {n}' for t, n in counts.items())})", flush=True)
+        print(f"file loader (Arrow staging + ON CONFLICT):    {ours:7.2f} s  {total / ours:10,.0f} rows/s", flush=True)
         if not args.no_lake:
             with fresh_lake(tmp, "load") as lake_settings:
                 lake = run_ours(lake_settings, parsed)
-                assert table_counts(lake_settings) == table_counts(ours_path), "lake and file must hold the same rows"
+                assert table_counts(lake_settings) == counts, "lake and file must hold the same rows"
+            print(f"lake loader (Arrow staging + MERGE INTO):     {lake:7.2f} s  {total / lake:10,.0f} rows/s",
+                  flush=True)
         base = run_executemany(base_path, parsed)
-        counts = table_counts(ours_path)
         assert counts == table_counts(base_path), "both paths must write the same rows"
-        total = sum(counts.values())
-        print(f"rows: {total} ({', '.join(f'{t} {n}' for t, n in counts.items())})")
-        print(f"file loader (Arrow staging + ON CONFLICT):    {ours:7.2f} s  {total / ours:10,.0f} rows/s")
-        if lake is not None:
-            print(f"lake loader (Arrow staging + MERGE INTO):     {lake:7.2f} s  {total / lake:10,.0f} rows/s")
         print(f"baseline (plain executemany into the file):   {base:7.2f} s  {total / base:10,.0f} rows/s")
-        print(f"speed-up of the file loader: {base / ours:.1f}x (goal >= 4x)")
+        print(f"speed-up of the file loader: {base / ours:.1f}x (goal >= 4x)", flush=True)
 
         sizes = [int(x) for x in args.visibility.split(",") if x.strip()]
         if sizes:
             print("\nvisibility: one more article committed -> a fresh reader sees it")
-            print(f"{'articles':>9}  {'backend':7}  {'load s':>8}  {'publish + visible s':>20}")
+            print(f"{'articles':>9}  {'backend':7}  {'load s':>8}  {'publish + visible s':>20}", flush=True)
         for n in sizes:
             file_settings = Settings(duckdb_path=tmp / f"vis-{n}" / "portal.duckdb")
             loaded, visible = visibility(file_settings, n)
-            print(f"{n:9,}  {'file':7}  {loaded:8.2f}  {visible:20.2f}")
+            print(f"{n:9,}  {'file':7}  {loaded:8.2f}  {visible:20.2f}", flush=True)
             if not args.no_lake:
                 with fresh_lake(tmp, f"vis{n}") as lake_settings:
                     loaded, visible = visibility(lake_settings, n)
-                print(f"{n:9,}  {'lake':7}  {loaded:8.2f}  {visible:20.2f}")
+                print(f"{n:9,}  {'lake':7}  {loaded:8.2f}  {visible:20.2f}", flush=True)
     return 0
 
 
