@@ -76,7 +76,8 @@ def run_ours(base_url: str, articles: int, concurrency: int, workdir: str, lake:
 
     settings = Settings(base_url=base_url, duckdb_path=Path(lake) if lake else Path(workdir) / "portal.duckdb",
                         lake_data_path=Path(workdir) / "lake" if lake else None,
-                        landing_dir=Path(workdir) / "landing", max_rps=0, concurrency=concurrency)
+                        landing_dir=Path(workdir) / "landing", max_rps=0, concurrency=concurrency,
+                        memory_limit=os.environ.get("PORTAL_DUCKDB_MEMORY_LIMIT") or Settings.memory_limit)
     to_page = -(-(articles + 1) // PAGE_SIZE)
     started = time.monotonic()
     try:
