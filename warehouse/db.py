@@ -140,11 +140,16 @@ def open_lake(
 # transactions and temp tables. Keyed by PID: a forked worker builds its own.
 _SHARED: dict = {"pid": None, "db": None, "aliases": {}}
 _SHARED_LOCK = threading.Lock()
+_INHERITED: list = []
 
 
 def _shared_attachment(spec: str, options: tuple[str, ...]) -> tuple[duckdb.DuckDBPyConnection, str]:
     with _SHARED_LOCK:
         if _SHARED["pid"] != os.getpid():
+            if _SHARED["db"] is not None:
+                # Inherited through fork: never closed here (closing would end the parent's
+                # PostgreSQL sessions through the shared sockets), only left alone.
+                _INHERITED.append(_SHARED["db"])
             instance = duckdb.connect()
             extensions.load(instance, "ducklake", "postgres")
             _SHARED.update(pid=os.getpid(), db=instance, aliases={})
