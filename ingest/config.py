@@ -84,10 +84,29 @@ class Settings:
     # Share of task assignments to bodies the agency registry does not know (kind 'other');
     # the replica's is about 1%, a real portal's grows the registry.
     qc_max_unknown_agency_share: float = 0.5
+    # A DuckLake warehouse (PORTAL_DUCKDB = "ducklake:postgres:..."): where its Parquet
+    # files live (PORTAL_LAKE_DATA_PATH). Unused for a warehouse file.
+    lake_data_path: Path | None = None
+    # DuckDB's memory_limit for the loader's connection (PORTAL_DUCKDB_MEMORY_LIMIT):
+    # past it DuckDB spills to disk instead of growing.
+    memory_limit: str = "512MB"
+
+    @property
+    def is_lake(self) -> bool:
+        """PORTAL_DUCKDB names a DuckLake catalog, not a file."""
+        return str(self.duckdb_path).startswith("ducklake:")
+
+    @property
+    def data_dir(self) -> Path:
+        """Where the landing area and crawl state live by default: beside the warehouse
+        file, or beside a lake's data path."""
+        if self.is_lake:
+            return self.lake_data_path.parent if self.lake_data_path else Path("data")
+        return self.duckdb_path.parent
 
     @property
     def landing(self) -> Path:
-        return self.landing_dir or self.duckdb_path.parent / "landing"
+        return self.landing_dir or self.data_dir / "landing"
 
     @property
     def snapshot_path(self) -> Path:
@@ -98,14 +117,15 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         """Resumable crawl state (backfill cursors, the initial load's cursor)."""
-        return self.duckdb_path.parent / "state"
+        return self.data_dir / "state"
 
     def with_overrides(self, **kw) -> Settings:
         kw = {k: v for k, v in kw.items() if v is not None}
         if "duckdb_path" in kw:
             kw["duckdb_path"] = Path(kw["duckdb_path"])
-        if "landing_dir" in kw:
-            kw["landing_dir"] = Path(kw["landing_dir"])
+        for name in ("landing_dir", "lake_data_path"):
+            if name in kw:
+                kw[name] = Path(kw[name])
         return replace(self, **kw)
 
     @classmethod
@@ -123,6 +143,9 @@ class Settings:
             qc_max_days_without_new=_env_float("PORTAL_QC_MAX_DAYS_WITHOUT_NEW", 14.0),
             qc_max_suspect_share=_env_float("PORTAL_QC_MAX_SUSPECT_SHARE", 0.35),
             qc_max_unknown_agency_share=_env_float("PORTAL_QC_MAX_UNKNOWN_AGENCY_SHARE", 0.5),
+            lake_data_path=(Path(os.environ["PORTAL_LAKE_DATA_PATH"])
+                            if os.environ.get("PORTAL_LAKE_DATA_PATH") else None),
+            memory_limit=os.environ.get("PORTAL_DUCKDB_MEMORY_LIMIT") or "512MB",
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:

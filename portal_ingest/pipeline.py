@@ -87,9 +87,11 @@ class CheckReport(_Report):
 
 @dataclass
 class PublishReport(_Report):
-    snapshot: str
+    snapshot: str | None  # None on a DuckLake: nothing is copied, readers open the lake
     elapsed_s: float = 0.0
     report: str | None = None  # the analysts' HTML report rewritten beside the snapshot
+    published: bool = True  # False on a DuckLake (see note)
+    note: str | None = None  # why nothing was published, on a DuckLake
 
 
 @dataclass
@@ -234,6 +236,12 @@ def publish_snapshot(settings: Settings) -> PublishReport:
 
     started = time.monotonic()
     path = publish(settings)
+    if path is None:  # a DuckLake: readers see its commits directly
+        from warehouse.snapshot import LAKE_NOTHING_TO_PUBLISH
+
+        log.info("publish: %s", LAKE_NOTHING_TO_PUBLISH)
+        return PublishReport(snapshot=None, elapsed_s=round(time.monotonic() - started, 2),
+                             published=False, note=LAKE_NOTHING_TO_PUBLISH)
     log.info("published snapshot %s", path)
     from warehouse.report import report_path
 

@@ -1,13 +1,16 @@
 """What the warehouse already knows, for the crawler's skip decisions.
 
-Read from the published snapshot so a crawl never waits on (or blocks) the loader.
+Read from the published snapshot so a crawl never waits on (or blocks) the loader;
+on a DuckLake warehouse, from the lake's latest snapshot (readers never block writers there).
 """
 
 from __future__ import annotations
 
 from ingest.config import Settings
 from ingest.landing import KnownArticle
-from warehouse.db import connect, rows
+from warehouse.db import rows, schema_version
+from warehouse.errors import WarehouseMissing
+from warehouse.snapshot import open_reader
 
 _ISO = "strftime(timezone('Asia/Ho_Chi_Minh', {col}), '%Y-%m-%dT%H:%M:%S+07:00')"
 
@@ -48,11 +51,13 @@ ORDER BY f.last_fetched_at NULLS FIRST, ids.article_id
 
 def known_articles(settings: Settings) -> dict[str, KnownArticle]:
     """article_id -> KnownArticle; empty when no snapshot has been published yet."""
-    path = settings.snapshot_path
-    if not path.exists():
-        return {}
-    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
+        con = open_reader(settings)
+    except WarehouseMissing:
+        return {}
+    try:
+        if not schema_version(con):
+            return {}  # a lake nobody has loaded into yet
         found = rows(con, KNOWN_SQL)
     finally:
         con.close()
@@ -61,12 +66,15 @@ def known_articles(settings: Settings) -> dict[str, KnownArticle]:
 
 
 def published_batch_ids(settings: Settings) -> set[str]:
-    """Landing batches the published snapshot holds (empty before the first publish)."""
-    path = settings.snapshot_path
-    if not path.exists():
-        return set()
-    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    """Landing batches the published snapshot holds (empty before the first publish);
+    on a DuckLake every committed batch (readers see the lake's latest commit)."""
     try:
+        con = open_reader(settings)
+    except WarehouseMissing:
+        return set()
+    try:
+        if not schema_version(con):
+            return set()
         return {r[0] for r in rows(con, "SELECT batch_id FROM landing_batches")}
     finally:
         con.close()
