@@ -293,7 +293,7 @@ def cmd_search(args) -> int:
 
     if args.since and args.until and args.since > args.until:
         raise CliError("search: --since must not be after --until")
-    con = sql.open_snapshot(_settings(args))
+    con = search.open_for_search(_settings(args))
     try:
         names, data = search.search(con, args.query, doc_type=args.doc_type, since=args.since,
                                     until=args.until, agency=args.agency, limit=args.limit)

@@ -92,6 +92,7 @@ class PublishReport(_Report):
     report: str | None = None  # the analysts' HTML report rewritten beside the snapshot
     published: bool = True  # False on a DuckLake (see note)
     note: str | None = None  # why nothing was published, on a DuckLake
+    search_index: str | None = None  # on a DuckLake: the local search index file it rebuilt
 
 
 @dataclass
@@ -237,11 +238,13 @@ def publish_snapshot(settings: Settings) -> PublishReport:
     started = time.monotonic()
     path = publish(settings)
     if path is None:  # a DuckLake: readers see its commits directly
-        from warehouse.snapshot import LAKE_NOTHING_TO_PUBLISH
+        from warehouse.snapshot import LAKE_NOTHING_TO_PUBLISH, refresh_lake_readers
 
         log.info("publish: %s", LAKE_NOTHING_TO_PUBLISH)
+        extras = refresh_lake_readers(settings)  # the search index file and the report
         return PublishReport(snapshot=None, elapsed_s=round(time.monotonic() - started, 2),
-                             published=False, note=LAKE_NOTHING_TO_PUBLISH)
+                             report=extras.get("report"), published=False, note=LAKE_NOTHING_TO_PUBLISH,
+                             search_index=extras["search_index"])
     log.info("published snapshot %s", path)
     from warehouse.report import report_path
 

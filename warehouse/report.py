@@ -230,12 +230,29 @@ def _quality(fig: dict) -> str:
             f"<th>value</th><th>threshold</th><th>detail</th></tr>{body}</table></section>")
 
 
+LAKE_REPORT_NAME = "lake.report.html"
+
+
+def default_report_path(settings: Settings) -> Path:
+    """Beside the snapshot; on a DuckLake (no snapshot file) beside its data path."""
+    if settings.is_lake:
+        return settings.data_dir / LAKE_REPORT_NAME
+    return report_path(Path(settings.snapshot_path))
+
+
 def write_report(settings: Settings, out: Path | None = None, **kw) -> Path:
-    """Write the report of the published snapshot to `out` (default: beside it); returns the path."""
-    snapshot = Path(settings.snapshot_path)
-    target = Path(out) if out is not None else report_path(snapshot)
-    # Our own queries only, none needs fts: a plain read-only open (no extension to load).
-    con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    """Write the report of the published snapshot (on a DuckLake: of its latest commit)
+    to `out` (default: `default_report_path`); returns the path."""
+    target = Path(out) if out is not None else default_report_path(settings)
+    if settings.is_lake:
+        from warehouse.snapshot import open_reader  # snapshot imports this module
+
+        snapshot = None
+        con = open_reader(settings)
+    else:
+        snapshot = Path(settings.snapshot_path)
+        # Our own queries only, none needs fts: a plain read-only open (no extension to load).
+        con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
         page = render(figures(con, settings=settings, **kw), snapshot=snapshot)
     finally:

@@ -101,6 +101,19 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
     return target
 
 
+def refresh_lake_readers(settings: Settings) -> dict:
+    """A DuckLake's publish step: nothing to copy, but the search index (a local file,
+    `search.lake_index_path`) and the report (`report.default_report_path`) are made
+    from the lake's latest commit. A report failure is logged, as on a file."""
+    out = {"search_index": str(search.lake_index_path(settings)), **search.build_lake_index(settings)}
+    try:
+        out["report"] = str(report.write_report(settings))
+    except Exception as exc:  # noqa: BLE001 - any failure; the next publish tries again
+        log.error("report not regenerated: %s: %s", type(exc).__name__, exc)
+        out["report"] = None
+    return out
+
+
 def _fsync_dir(directory: Path) -> None:
     try:
         fd = os.open(directory, os.O_RDONLY)
