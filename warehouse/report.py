@@ -144,8 +144,8 @@ def _when(value) -> str:
     return str(value)
 
 
-def render(fig: dict, *, snapshot: Path | None = None) -> str:
-    """The HTML page for `figures()`."""
+def render(fig: dict, *, snapshot: Path | None = None, source: str | None = None) -> str:
+    """The HTML page for `figures()`; `source` names where it was read when not a snapshot file."""
     e = escape
     c = fig["counts"]
     months_note = (f" (the last {len(fig['months'])} of {fig['months_total']} months)"
@@ -156,7 +156,7 @@ def render(fig: dict, *, snapshot: Path | None = None) -> str:
         " img-src data:\">",
         "<title>Hung Yen portal warehouse: report</title>", f"<style>{_STYLE}</style></head><body>",
         "<h1>Hung Yen portal warehouse</h1>",
-        f"<p class='sub'>Generated {e(_when(fig['now']))} from {e(str(snapshot) if snapshot else 'the snapshot')}."
+        f"<p class='sub'>Generated {e(_when(fig['now']))} from {e(str(snapshot) if snapshot else (source or 'the snapshot'))}."
         f" {c['articles']} articles, {c['documents']} documents, {c['directives']} directives,"
         f" {c['citations']} citations.</p>",
         f"<section id='monthly'><h2>Documents per month, by type{e(months_note)}</h2>",
@@ -254,7 +254,8 @@ def write_report(settings: Settings, out: Path | None = None, **kw) -> Path:
         # Our own queries only, none needs fts: a plain read-only open (no extension to load).
         con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
-        page = render(figures(con, settings=settings, **kw), snapshot=snapshot)
+        page = render(figures(con, settings=settings, **kw), snapshot=snapshot,
+                      source="the DuckLake's latest commit" if settings.is_lake else None)
     finally:
         con.close()
     target.parent.mkdir(parents=True, exist_ok=True)

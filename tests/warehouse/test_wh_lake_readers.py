@@ -76,4 +76,5 @@ def test_report_command_on_the_lake(lake, tmp_path, capsys):
     out = tmp_path / "r.html"
     assert main(["report", "--out", str(out)]) == 0
     assert capsys.readouterr().out.strip() == str(out)
-    assert "Decision" in out.read_text(encoding="utf-8")
+    page = out.read_text(encoding="utf-8")
+    assert "Decision" in page and "from the DuckLake&#x27;s latest commit" in page
