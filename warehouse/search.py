@@ -19,6 +19,7 @@ of its own, not d + a mark): `search_fold` maps it to d first, on both sides.
 from __future__ import annotations
 
 import os
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -124,8 +125,8 @@ def build_lake_index(settings: Settings) -> dict:
 
     target = lake_index_path(settings)
     target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}")
-    tmp.unlink(missing_ok=True)
+    # Workers on several hosts share the data path (compose): a PID alone may repeat.
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     con = open_reader(settings, private=True)
     try:
         present = _tables(con)
