@@ -1,14 +1,17 @@
 """Crawl throughput: our full path (fetch, parse, load) against a bare Scrapy
 spider that only fetches the same pages, side by side with peak memory.
 
-    .venv/bin/python bench/crawl.py [--articles 10000] [--concurrency 4] [--small 2000]
+    .venv/bin/python bench/crawl.py [--articles 10000] [--concurrency 4] [--small 1000] [--backend file|lake|both]
 
 Each side runs in its own subprocess against its own fresh replica (rate limit
 off, the same concurrency), so neither warms anything for the other, and reports
 its own peak RSS (ru_maxrss). Ours is `portal_ingest.pipeline.backfill` when it
 exists (else `ingest.crawl.backfill` then `warehouse.load.load_pending`); the
-`--small` run of ours shows whether memory grows with the number of articles.
-Goal: ours at least half Scrapy's fetch-only rate, memory flat. Prints figures;
+`--small` run of ours shows whether memory grows with the number of articles: the
+whole-run peak at 1,000 and 10,000 articles, per backend (`--backend lake` loads into
+a throwaway DuckLake whose catalog is a database in the PostgreSQL at PORTAL_BENCH_PG,
+default `host=127.0.0.1 user=postgres`). Goal: ours at least half Scrapy's
+fetch-only rate; the peak at 10,000 within 25% of the peak at 1,000. Prints figures;
 it is not a test.
 """
 
@@ -68,11 +71,13 @@ def peak_rss_mb() -> float:
 
 
 # -- child: our full path -------------------------------------------------------------
-def run_ours(base_url: str, articles: int, concurrency: int, workdir: str) -> dict:
+def run_ours(base_url: str, articles: int, concurrency: int, workdir: str, lake: str | None = None) -> dict:
     from ingest.config import Settings
 
-    settings = Settings(base_url=base_url, duckdb_path=Path(workdir) / "portal.duckdb",
-                        max_rps=0, concurrency=concurrency)
+    settings = Settings(base_url=base_url, duckdb_path=Path(lake) if lake else Path(workdir) / "portal.duckdb",
+                        lake_data_path=Path(workdir) / "lake" if lake else None,
+                        landing_dir=Path(workdir) / "landing", max_rps=0, concurrency=concurrency,
+                        memory_limit=os.environ.get("PORTAL_DUCKDB_MEMORY_LIMIT") or Settings.memory_limit)
     to_page = -(-(articles + 1) // PAGE_SIZE)
     started = time.monotonic()
     try:
@@ -148,23 +153,49 @@ def run_scrapy(base_url: str, articles: int, concurrency: int) -> dict:
 
 
 # -- parent -------------------------------------------------------------------------------
-def child(side: str, articles: int, concurrency: int, seed: int) -> dict:
+PG = os.environ.get("PORTAL_BENCH_PG", "host=127.0.0.1 user=postgres")
+
+
+def _drop_catalog(dbname: str) -> None:
+    import psycopg2
+
+    admin = psycopg2.connect(dbname="postgres", **dict(p.split("=", 1) for p in PG.split()))
+    admin.autocommit = True
+    with admin.cursor() as cur:
+        cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+    admin.close()
+
+
+def child(side: str, articles: int, concurrency: int, seed: int, backend: str = "file") -> dict:
+    from portal_ingest.lake_setup import ensure_catalog_database
+
     replica, base_url = start_replica(articles, seed)
+    lake_args, dbname = [], None
+    if backend == "lake":
+        dbname = f"portal_lake_bench_{os.getpid()}_{articles}"
+        spec = f"ducklake:postgres:dbname={dbname} {PG}"
+        _drop_catalog(dbname)
+        ensure_catalog_database(spec)
+        lake_args = ["--lake", spec]
     try:
         with tempfile.TemporaryDirectory(prefix="bench-crawl-") as workdir:
             proc = subprocess.run(
                 [sys.executable, __file__, "--child", side, "--base-url", base_url,
-                 "--articles", str(articles), "--concurrency", str(concurrency), "--workdir", workdir],
+                 "--articles", str(articles), "--concurrency", str(concurrency), "--workdir", workdir,
+                 *lake_args],
                 cwd=ROOT, capture_output=True, text=True,
             )
     finally:
         stop(replica)
+        if dbname:
+            _drop_catalog(dbname)
     if proc.returncode != 0:
         raise SystemExit(f"bench: {side} failed:\n{proc.stderr[-3000:]}")
     if proc.stderr.strip():
         print(f"[{side} {articles}] {proc.stderr.strip()[-1500:]}", file=sys.stderr)
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     result["articles"] = articles
+    result["backend"] = backend
     result["pages_per_s"] = round(result["requests"] / result["elapsed_s"], 1)
     result["fetch_pages_per_s"] = round(result["requests"] / result["fetch_s"], 1)
     return result
@@ -175,41 +206,51 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--articles", type=int, default=10_000)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=1)
-    parser.add_argument("--small", type=int, default=None,
-                        help="also run ours on this many articles to compare memory (default articles/5)")
+    parser.add_argument("--small", type=int, default=1000,
+                        help="also run ours on this many articles to compare memory (default 1000)")
+    parser.add_argument("--backend", choices=["file", "lake", "both"], default="both",
+                        help="the warehouse ours loads into (default both)")
+    parser.add_argument("--no-scrapy", action="store_true", help="skip the Scrapy comparison")
     parser.add_argument("--child", choices=["ours", "scrapy"], help=argparse.SUPPRESS)
     parser.add_argument("--base-url", help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
+    parser.add_argument("--lake", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
     if args.child == "ours":
-        print(json.dumps(run_ours(args.base_url, args.articles, args.concurrency, args.workdir)))
+        print(json.dumps(run_ours(args.base_url, args.articles, args.concurrency, args.workdir, args.lake)))
         return 0
     if args.child == "scrapy":
         print(json.dumps(run_scrapy(args.base_url, args.articles, args.concurrency)))
         return 0
 
-    small = args.small or max(100, args.articles // 5)
-    rows = [
-        child("scrapy", args.articles, args.concurrency, args.seed),
-        child("ours", args.articles, args.concurrency, args.seed),
-        child("ours", small, args.concurrency, args.seed),
-    ]
-    header = (f"{'run':<8}{'articles':>9}{'requests':>9}{'failed':>7}{'loaded':>8}{'fetch s':>9}"
+    small = args.small
+    backends = ["file", "lake"] if args.backend == "both" else [args.backend]
+    rows = [] if args.no_scrapy else [child("scrapy", args.articles, args.concurrency, args.seed)]
+    for backend in backends:
+        rows.append(child("ours", args.articles, args.concurrency, args.seed, backend))
+        rows.append(child("ours", small, args.concurrency, args.seed, backend))
+    header = (f"{'run':<11}{'articles':>9}{'requests':>9}{'failed':>7}{'loaded':>8}{'fetch s':>9}"
               f"{'fetch p/s':>10}{'total s':>9}{'pages/s':>9}{'fetch RSS MB':>13}{'peak RSS MB':>12}  path")
     print(f"crawl bench: concurrency {args.concurrency}, rate limit off, {os.cpu_count()} cores")
     print(header)
     for r in rows:
         loaded = "-" if r["articles_loaded"] is None else r["articles_loaded"]
-        print(f"{r['side']:<8}{r['articles']:>9}{r['requests']:>9}{r['failed']:>7}{loaded:>8}"
+        name = r["side"] if r["side"] == "scrapy" else f"ours/{r['backend']}"
+        print(f"{name:<11}{r['articles']:>9}{r['requests']:>9}{r['failed']:>7}{loaded:>8}"
               f"{r['fetch_s']!s:>9}{r['fetch_pages_per_s']:>10}{r['elapsed_s']:>9}{r['pages_per_s']:>9}"
               f"{r['fetch_rss_mb']:>13}{r['peak_rss_mb']:>12}  {r['path']}")
-    scrapy_rate, ours_rate = rows[0]["pages_per_s"], rows[1]["pages_per_s"]
-    print(f"ours (fetch+parse+load) / scrapy (fetch only) rate: {ours_rate / scrapy_rate:.2f} "
-          f"(goal >= 0.5)")
-    print(f"ours peak RSS, {small} -> {args.articles} articles: fetch "
-          f"{rows[2]['fetch_rss_mb']} -> {rows[1]['fetch_rss_mb']} MB, whole run "
-          f"{rows[2]['peak_rss_mb']} -> {rows[1]['peak_rss_mb']} MB")
+    ours = {(r["backend"], r["articles"]): r for r in rows if r["side"] == "ours"}
+    if not args.no_scrapy:
+        scrapy_rate, ours_rate = rows[0]["pages_per_s"], ours[(backends[0], args.articles)]["pages_per_s"]
+        print(f"ours (fetch+parse+load) / scrapy (fetch only) rate: {ours_rate / scrapy_rate:.2f} "
+              f"(goal >= 0.5)")
+    for backend in backends:
+        big, little = ours[(backend, args.articles)], ours[(backend, small)]
+        growth = big["peak_rss_mb"] / little["peak_rss_mb"] - 1
+        print(f"ours/{backend} whole-run peak RSS: {little['peak_rss_mb']} MB at {small} articles, "
+              f"{big['peak_rss_mb']} MB at {args.articles} ({growth:+.0%}; goal within +25%); "
+              f"fetch only {little['fetch_rss_mb']} -> {big['fetch_rss_mb']} MB")
     return 0
 
 

@@ -1,26 +1,38 @@
-"""Loader throughput: our bulk path against a plain `executemany`, same rows, same run.
+"""Loader throughput on both backends against a plain `executemany`, same rows, same run;
+then what readers wait for after a load (publish on a file, nothing on a lake).
 
-    .venv/bin/python bench/load.py [--articles 10000]
+    .venv/bin/python bench/load.py [--articles 10000] [--visibility 10000,100000] [--no-lake]
 
 Generates realistic parsed records (CONTRACT section 1 shape: a document, 2-8
 directives, 0-6 citations), skips HTML parsing (the parser has its own cost),
-and writes articles + article_versions + directives + citations into fresh
-migrated DuckDB files. Goal: the loader at least 4x the baseline.
+and writes articles + article_versions + directives + citations into a fresh
+migrated DuckDB file, a fresh DuckLake (catalog: a throwaway database in the
+PostgreSQL at PORTAL_BENCH_PG, default `host=127.0.0.1 user=postgres`; Parquet in
+a temp dir), and with executemany. 10,000 articles are ~100,000 rows. Goal: the
+loader at least 4x the baseline.
+
+Visibility: after loading N articles, one more article is committed and we time
+until a fresh reader sees it: the file needs its snapshot published (a copy that
+grows with the warehouse), the lake needs nothing (readers see every commit).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import random
 import sys
 import tempfile
 import time
+from contextlib import contextmanager
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from ingest.config import Settings  # noqa: E402
+from portal_ingest.lake_setup import ensure_catalog_database  # noqa: E402
 from transforms import content_hash  # noqa: E402
 from warehouse.apply import (  # noqa: E402
     ARTICLE_COLUMNS,
@@ -32,8 +44,9 @@ from warehouse.apply import (  # noqa: E402
     child_rows,
     write_articles,
 )
-from warehouse.db import connect, transaction  # noqa: E402
+from warehouse.db import connect, forget_lake, transaction  # noqa: E402
 from warehouse.parsing import Fetch, ParsedArticle  # noqa: E402
+from warehouse.snapshot import open_reader, publish_snapshot  # noqa: E402
 
 ICT = timezone(timedelta(hours=7))
 TYPES = ["Official Letter", "Decision", "Plan", "Directive", "Official Telegram", "Notice"]
@@ -79,8 +92,31 @@ def fresh(path: Path):
     return connect(path)
 
 
-def run_ours(path: Path, parsed: list[ParsedArticle]) -> float:
-    con = fresh(path)
+PG = os.environ.get("PORTAL_BENCH_PG", "host=127.0.0.1 user=postgres")
+
+
+@contextmanager
+def fresh_lake(tmp: Path, name: str):
+    """A throwaway DuckLake: its own catalog database, its own data path."""
+    import psycopg2
+
+    dbname = f"portal_lake_bench_{os.getpid()}_{name}"
+    spec = f"ducklake:postgres:dbname={dbname} {PG}"
+    ensure_catalog_database(spec)
+    try:
+        yield Settings(duckdb_path=Path(spec), lake_data_path=tmp / f"lake-{name}")
+    finally:
+        forget_lake(spec)
+        params = dict(p.split("=", 1) for p in PG.split())
+        admin = psycopg2.connect(dbname="postgres", **params)
+        admin.autocommit = True
+        with admin.cursor() as cur:
+            cur.execute(f'DROP DATABASE IF EXISTS "{dbname}" WITH (FORCE)')
+        admin.close()
+
+
+def run_ours(target, parsed: list[ParsedArticle]) -> float:
+    con = fresh(target) if isinstance(target, Path) else connect(target)
     t = time.perf_counter()
     with transaction(con):
         write_articles(con, parsed, VERSION)
@@ -113,8 +149,8 @@ def run_executemany(path: Path, parsed: list[ParsedArticle]) -> float:
     return elapsed
 
 
-def table_counts(path: Path) -> dict[str, int]:
-    con = connect(path)
+def table_counts(target) -> dict[str, int]:
+    con = connect(target)
     try:
         return {t: con.execute(f"SELECT count(*) FROM {t}").fetchall()[0][0]
                 for t in ("articles", "article_versions", "directives", "citations")}
@@ -122,22 +158,72 @@ def table_counts(path: Path) -> dict[str, int]:
         con.close()
 
 
+def visibility(settings: Settings, n: int) -> tuple[float, float]:
+    """(load s, commit-to-visible s) for a warehouse of `n` articles: load them, commit one
+    more, then publish (a no-op on a lake) and wait until a fresh reader counts it."""
+    parsed = make_records(n + 1)
+    t = time.perf_counter()
+    for start in range(0, n, 10_000):  # the loader's way: bounded batches
+        con = connect(settings)
+        with transaction(con):
+            write_articles(con, parsed[start:min(start + 10_000, n)], VERSION)
+        con.close()
+    loaded = time.perf_counter() - t
+    # An analyst's session open on a lake sees each new commit; on a file a reader must
+    # open the newly published copy.
+    reader = open_reader(settings) if settings.is_lake else None
+    con = connect(settings)
+    with transaction(con):
+        write_articles(con, parsed[n:], VERSION)
+    con.close()
+    t = time.perf_counter()
+    publish_snapshot(settings)
+    reader = reader or open_reader(settings)
+    seen = reader.execute("SELECT count(*) FROM articles").fetchall()[0][0]
+    reader.close()
+    visible = time.perf_counter() - t
+    assert seen == n + 1, (seen, n + 1)
+    return loaded, visible
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--articles", type=int, default=10_000)
+    ap.add_argument("--visibility", default="10000,100000", help="warehouse sizes (articles) for the visibility figures; '' skips")
+    ap.add_argument("--no-lake", action="store_true", help="file and executemany only (no PostgreSQL)")
     args = ap.parse_args(argv)
     parsed = make_records(args.articles)
     with tempfile.TemporaryDirectory() as tmp:
-        ours_path, base_path = Path(tmp) / "ours.duckdb", Path(tmp) / "baseline.duckdb"
+        tmp = Path(tmp)
+        ours_path, base_path = tmp / "ours.duckdb", tmp / "baseline.duckdb"
         ours = run_ours(ours_path, parsed)
-        base = run_executemany(base_path, parsed)
         counts = table_counts(ours_path)
+        total = sum(counts.values())
+        print(f"rows: {total} ({', '.join(f'{t} {n}' for t, n in counts.items())})", flush=True)
+        print(f"file loader (Arrow staging + ON CONFLICT):    {ours:7.2f} s  {total / ours:10,.0f} rows/s", flush=True)
+        if not args.no_lake:
+            with fresh_lake(tmp, "load") as lake_settings:
+                lake = run_ours(lake_settings, parsed)
+                assert table_counts(lake_settings) == counts, "lake and file must hold the same rows"
+            print(f"lake loader (Arrow staging + MERGE INTO):     {lake:7.2f} s  {total / lake:10,.0f} rows/s",
+                  flush=True)
+        base = run_executemany(base_path, parsed)
         assert counts == table_counts(base_path), "both paths must write the same rows"
-    total = sum(counts.values())
-    print(f"rows: {total} ({', '.join(f'{t} {n}' for t, n in counts.items())})")
-    print(f"loader (Arrow staging + set-based upsert): {ours:7.2f} s  {total / ours:10,.0f} rows/s")
-    print(f"baseline (plain executemany):                 {base:7.2f} s  {total / base:10,.0f} rows/s")
-    print(f"speed-up: {base / ours:.1f}x (goal >= 4x)")
+        print(f"baseline (plain executemany into the file):   {base:7.2f} s  {total / base:10,.0f} rows/s")
+        print(f"speed-up of the file loader: {base / ours:.1f}x (goal >= 4x)", flush=True)
+
+        sizes = [int(x) for x in args.visibility.split(",") if x.strip()]
+        if sizes:
+            print("\nvisibility: one more article committed -> a fresh reader sees it")
+            print(f"{'articles':>9}  {'backend':7}  {'load s':>8}  {'publish + visible s':>20}", flush=True)
+        for n in sizes:
+            file_settings = Settings(duckdb_path=tmp / f"vis-{n}" / "portal.duckdb")
+            loaded, visible = visibility(file_settings, n)
+            print(f"{n:9,}  {'file':7}  {loaded:8.2f}  {visible:20.2f}", flush=True)
+            if not args.no_lake:
+                with fresh_lake(tmp, f"vis{n}") as lake_settings:
+                    loaded, visible = visibility(lake_settings, n)
+                print(f"{n:9,}  {'lake':7}  {loaded:8.2f}  {visible:20.2f}", flush=True)
     return 0
 
 

@@ -30,10 +30,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ingest.config import Settings  # noqa: E402
 from portal_replica.catalog import Catalog  # noqa: E402
+from transforms import content_hash  # noqa: E402
 from warehouse import search as fts  # noqa: E402
 from warehouse.apply import write_articles  # noqa: E402
 from warehouse.db import connect, transaction  # noqa: E402
-from warehouse.parsing import Fetch, ParsedArticle, fallback_content_hash  # noqa: E402
+from warehouse.parsing import Fetch, ParsedArticle  # noqa: E402
 from warehouse.snapshot import publish_snapshot  # noqa: E402
 from warehouse.sql import open_snapshot  # noqa: E402
 
@@ -69,7 +70,7 @@ def records(n: int, seed: int = 7) -> list[ParsedArticle]:
             "related": [], "body_text": body, "parser_version": VERSION, "warnings": [],
         }
         fetch = Fetch("article", url, aid, art.published_at + timedelta(minutes=5), b"", f"raw{aid}")
-        out.append(ParsedArticle(fetch, aid, record, fallback_content_hash(record)))
+        out.append(ParsedArticle(fetch, aid, record, content_hash(record)))
     return out
 
 

@@ -95,10 +95,29 @@ class Settings:
     # drips a byte a second never resets it) and one fetching run. 0 = none.
     request_deadline_s: float = 30.0
     run_deadline_s: float = 6 * 3600.0
+    # A DuckLake warehouse (PORTAL_DUCKDB = "ducklake:postgres:..."): where its Parquet
+    # files live (PORTAL_LAKE_DATA_PATH). Unused for a warehouse file.
+    lake_data_path: Path | None = None
+    # DuckDB's memory_limit for the loader's connection (PORTAL_DUCKDB_MEMORY_LIMIT):
+    # past it DuckDB spills to disk instead of growing.
+    memory_limit: str = "512MB"
+
+    @property
+    def is_lake(self) -> bool:
+        """PORTAL_DUCKDB names a DuckLake catalog, not a file."""
+        return str(self.duckdb_path).startswith("ducklake:")
+
+    @property
+    def data_dir(self) -> Path:
+        """Where the landing area and crawl state live by default: beside the warehouse
+        file, or beside a lake's data path."""
+        if self.is_lake:
+            return self.lake_data_path.parent if self.lake_data_path else Path("data")
+        return self.duckdb_path.parent
 
     @property
     def landing(self) -> Path:
-        return self.landing_dir or self.duckdb_path.parent / "landing"
+        return self.landing_dir or self.data_dir / "landing"
 
     @property
     def snapshot_path(self) -> Path:
@@ -109,14 +128,15 @@ class Settings:
     @property
     def state_dir(self) -> Path:
         """Resumable crawl state (backfill cursors, the initial load's cursor)."""
-        return self.duckdb_path.parent / "state"
+        return self.data_dir / "state"
 
     def with_overrides(self, **kw) -> Settings:
         kw = {k: v for k, v in kw.items() if v is not None}
         if "duckdb_path" in kw:
             kw["duckdb_path"] = Path(kw["duckdb_path"])
-        if "landing_dir" in kw:
-            kw["landing_dir"] = Path(kw["landing_dir"])
+        for name in ("landing_dir", "lake_data_path"):
+            if name in kw:
+                kw[name] = Path(kw[name])
         return replace(self, **kw)
 
     @classmethod
@@ -137,6 +157,9 @@ class Settings:
             request_deadline_s=_env_float("PORTAL_REQUEST_DEADLINE_S", cls.request_deadline_s),
             run_deadline_s=_env_float("PORTAL_RUN_DEADLINE_S", cls.run_deadline_s),
             max_list_pages=_env_int("PORTAL_MAX_LIST_PAGES", cls.max_list_pages),
+            lake_data_path=(Path(os.environ["PORTAL_LAKE_DATA_PATH"])
+                            if os.environ.get("PORTAL_LAKE_DATA_PATH") else None),
+            memory_limit=os.environ.get("PORTAL_DUCKDB_MEMORY_LIMIT") or "512MB",
         )
         settings = base.with_overrides(**overrides)
         if not math.isfinite(settings.max_rps) or settings.max_rps < 0:

@@ -5,7 +5,9 @@
 Run by `make run` and by the compose init service after ``airflow db migrate``
 (it needs the Airflow metadata database, nothing else). It creates:
 
-- pool ``duckdb_writer`` with 1 slot (always reset to 1 slot: DuckDB has one writer);
+- pool ``duckdb_writer``: 1 slot on a warehouse file (always reset to 1: a DuckDB file
+  has one writer); on a DuckLake ``PORTAL_WRITER_SLOTS`` slots (default 4: writers
+  commit concurrently there, a conflicting commit is retried);
 - connection ``portal`` (http; schema/host/port from ``PORTAL_BASE_URL``);
 - variable ``portal_duckdb`` (absolute path) from ``PORTAL_DUCKDB``.
 
@@ -33,12 +35,30 @@ if TYPE_CHECKING:
 
 POOL = "duckdb_writer"
 POOL_SLOTS = 1
-POOL_DESCRIPTION = "DuckDB has a single writer: every task that writes the portal warehouse runs in this pool"
+LAKE_POOL_SLOTS = 4
+POOL_DESCRIPTION = "Every task that writes the portal warehouse runs in this pool (a DuckDB file: one writer)"
+
+
+def pool_slots(settings: Settings) -> int:
+    """1 for a DuckDB file; on a DuckLake PORTAL_WRITER_SLOTS (default LAKE_POOL_SLOTS)."""
+    import os
+
+    if not settings.is_lake:
+        return POOL_SLOTS
+    raw = os.environ.get("PORTAL_WRITER_SLOTS") or str(LAKE_POOL_SLOTS)
+    try:
+        slots = int(raw)
+    except ValueError:
+        raise ValueError(f"PORTAL_WRITER_SLOTS must be an integer, got {raw!r}") from None
+    if slots < 1:
+        raise ValueError("PORTAL_WRITER_SLOTS must be >= 1")
+    return slots
 MANAGED = "managed by portal_ingest.airflow_setup (from the environment)"
 
 
 def _variable_values(settings: Settings) -> dict[str, str]:
-    return {"portal_duckdb": str(settings.duckdb_path.expanduser().resolve())}
+    return {"portal_duckdb": (str(settings.duckdb_path) if settings.is_lake
+                              else str(settings.duckdb_path.expanduser().resolve()))}
 
 
 # Created by earlier versions from the environment; their short values made every task
@@ -60,12 +80,13 @@ def ensure_airflow_objects(settings: Settings | None = None, *, overwrite: bool 
     settings = settings or Settings.from_env()
     report: dict[str, str] = {}
     with create_session() as session:
+        slots = pool_slots(settings)
         pool = session.scalar(select(Pool).where(Pool.pool == POOL))
-        if pool is not None and pool.slots == POOL_SLOTS:
+        if pool is not None and pool.slots == slots:
             report[f"pool {POOL}"] = "unchanged"
         else:
             Pool.create_or_update_pool(
-                POOL, slots=POOL_SLOTS, description=POOL_DESCRIPTION, include_deferred=False, session=session
+                POOL, slots=slots, description=POOL_DESCRIPTION, include_deferred=False, session=session
             )
             report[f"pool {POOL}"] = "created" if pool is None else "updated"
 

@@ -26,6 +26,7 @@ EXAMPLES = {
     "sql": "portal-ingest sql \"SELECT doc_type, count(*) FROM articles GROUP BY 1 ORDER BY 2 DESC\"",
     "search": "portal-ingest search \"flood prevention\" --type 'Official Letter' --since 2020-01-01 --limit 5",
     "report": "portal-ingest report --out report.html",
+    "migrate-to-lake": "PORTAL_DUCKDB='ducklake:postgres:dbname=portal_lake host=127.0.0.1' PORTAL_LAKE_DATA_PATH=data/lake portal-ingest migrate-to-lake data/portal.duckdb",
 }
 GLOBALS = ("base_url", "duckdb", "max_rps", "concurrency")
 
@@ -65,8 +66,9 @@ def _add_global(p: argparse.ArgumentParser, sub: bool = False, only: tuple[str, 
     if "base_url" in only:
         g.add_argument("--base-url", **kw, help="the portal to crawl (env PORTAL_BASE_URL; default: the local replica)")
     if "duckdb" in only:
-        g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb);"
-                       " readers open the snapshot beside it")
+        g.add_argument("--duckdb", **kw, help="the warehouse file (env PORTAL_DUCKDB; default data/portal.duckdb;"
+                       " readers open the snapshot beside it), or a DuckLake 'ducklake:postgres:dbname=..."
+                       " host=...' with PORTAL_LAKE_DATA_PATH")
     if "max_rps" in only:
         g.add_argument("--max-rps", type=float, **kw, help="requests per second to the portal, 0 = no limit (env PORTAL_MAX_RPS; default 1)")
     if "concurrency" in only:
@@ -126,6 +128,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("query", nargs="?", help="the SQL query; omit it for an interactive shell")
     p.add_argument("--format", choices=["table", "csv", "json", "markdown"], default="table",
                    help="output format (default table; in the shell, the starting .mode)")
+    p.add_argument("--as-of", metavar="TIMESTAMP", default=None,
+                   help="on a DuckLake warehouse: query it as it was then (e.g. 2026-12-01T08:00:00+07:00)")
 
     p = command("search", "ranked full-text search over the snapshot's documents and directives", only=("duckdb",))
     p.add_argument("query", metavar="QUERY", help="words to find (English stemming; accents optional)")
@@ -141,6 +145,10 @@ def build_parser() -> argparse.ArgumentParser:
                 only=("duckdb",))
     p.add_argument("--out", metavar="FILE", help="where to write it (default: beside the snapshot,"
                    " data/portal.snapshot.report.html)")
+
+    p = command("migrate-to-lake", "copy every table of a warehouse file into the DuckLake named by PORTAL_DUCKDB",
+                only=("duckdb",))
+    p.add_argument("file", metavar="FILE", help="the warehouse file to copy (e.g. data/portal.duckdb)")
     return parser
 
 
@@ -271,13 +279,37 @@ def cmd_sql(args) -> int:
     from warehouse import sql
 
     settings = _settings(args)
+    as_of = _as_of(args.as_of)
     if args.query is None and sys.stdin.isatty():
         from portal_ingest import shell
 
-        return shell.run(settings, fmt=args.format)
+        return shell.run(settings, fmt=args.format, as_of=as_of)
     if args.query is None:  # a script piped in
-        return sql.interactive_shell(settings) or 0
-    sql.run_sql_to(settings, args.query, sys.stdout, fmt=args.format)
+        return sql.interactive_shell(settings, as_of=as_of) or 0
+    sql.run_sql_to(settings, args.query, sys.stdout, fmt=args.format, as_of=as_of)
+    return 0
+
+
+def _as_of(text: str | None) -> str | None:
+    """An ISO timestamp; one without offset is the portal's time (+07:00)."""
+    if text is None:
+        return None
+    from datetime import datetime, timedelta, timezone
+
+    try:
+        stamp = datetime.fromisoformat(text)
+    except ValueError:
+        raise CliError(f"--as-of: not a timestamp (YYYY-MM-DD[THH:MM[:SS]][+HH:MM]): {text!r}") from None
+    if stamp.tzinfo is None:
+        stamp = stamp.replace(tzinfo=timezone(timedelta(hours=7)))
+    return stamp.isoformat()
+
+
+def cmd_migrate_to_lake(args) -> int:
+    from warehouse.tolake import migrate_to_lake
+
+    copied = migrate_to_lake(_settings(args), Path(args.file))
+    _print_json({"copied": copied, "tables": len(copied), "rows": sum(copied.values())})
     return 0
 
 
@@ -286,7 +318,7 @@ def cmd_search(args) -> int:
 
     if args.since and args.until and args.since > args.until:
         raise CliError("search: --since must not be after --until")
-    con = sql.open_snapshot(_settings(args))
+    con = search.open_for_search(_settings(args))
     try:
         names, data = search.search(con, args.query, doc_type=args.doc_type, since=args.since,
                                     until=args.until, agency=args.agency, limit=args.limit)
@@ -315,6 +347,7 @@ COMMANDS = {
     "sql": cmd_sql,
     "search": cmd_search,
     "report": cmd_report,
+    "migrate-to-lake": cmd_migrate_to_lake,
 }
 
 

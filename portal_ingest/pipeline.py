@@ -88,9 +88,12 @@ class CheckReport(_Report):
 
 @dataclass
 class PublishReport(_Report):
-    snapshot: str
+    snapshot: str | None  # None on a DuckLake: nothing is copied, readers open the lake
     elapsed_s: float = 0.0
     report: str | None = None  # the analysts' HTML report rewritten beside the snapshot
+    published: bool = True  # False on a DuckLake (see note)
+    note: str | None = None  # why nothing was published, on a DuckLake
+    search_index: str | None = None  # on a DuckLake: the local search index file it rebuilt
 
 
 @dataclass
@@ -243,6 +246,14 @@ def publish_snapshot(settings: Settings) -> PublishReport:
 
     started = time.monotonic()
     path = publish(settings)
+    if path is None:  # a DuckLake: readers see its commits directly
+        from warehouse.snapshot import LAKE_NOTHING_TO_PUBLISH, refresh_lake_readers
+
+        log.info("publish: %s", LAKE_NOTHING_TO_PUBLISH)
+        extras = refresh_lake_readers(settings)  # the search index file and the report
+        return PublishReport(snapshot=None, elapsed_s=round(time.monotonic() - started, 2),
+                             report=extras.get("report"), published=False, note=LAKE_NOTHING_TO_PUBLISH,
+                             search_index=extras["search_index"])
     snapshot = str(Path(path).resolve())  # absolute: messages and notes name the real file
     log.info("published snapshot %s", snapshot)
     from warehouse.report import report_path

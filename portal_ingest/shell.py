@@ -74,8 +74,9 @@ def _ago(when: datetime, now: datetime) -> str:
 
 
 class Shell:
-    def __init__(self, settings: Settings, fmt: str = "table", out=None):
+    def __init__(self, settings: Settings, fmt: str = "table", out=None, as_of: str | None = None):
         self.settings = settings
+        self.as_of = as_of  # a DuckLake warehouse as it was then (sql --as-of)
         self.mode = fmt
         self.out = out or sys.stdout
         self.con = None
@@ -90,7 +91,7 @@ class Shell:
         identity = (st.st_ino, st.st_mtime_ns) if st else None
         if self.con is None or (identity is not None and identity != self.identity):
             self.close()
-            self.con = sql.open_snapshot(self.settings)
+            self.con = sql.open_snapshot(self.settings, as_of=self.as_of)
             self.identity = identity
             self.names = self._catalog_names()
         return self.con
@@ -118,10 +119,15 @@ class Shell:
     def banner(self) -> str:
         path = Path(self.settings.snapshot_path)
         self.connection()
-        published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         _, data = self.query("SELECT (SELECT count(*) FROM articles), (SELECT count(*) FROM directives),"
                              " (SELECT count(*) FROM citations), (SELECT count(*) FROM runs)")
         articles, directives, citations, runs = data[0]
+        if self.settings.is_lake:  # no published copy: the lake's latest snapshot (or --as-of)
+            when = f"as of {self.as_of}" if self.as_of else "latest commit"
+            return (f"portal-ingest sql: read-only DuckLake ({when})\n"
+                    f"{articles} articles, {directives} directives, {citations} citations, {runs} runs\n"
+                    "End queries with ';'. Type help for commands; Tab completes, Up recalls, Ctrl-D quits.")
+        published = datetime.fromtimestamp(path.stat().st_mtime, UTC)
         local = published.astimezone(datetime.now().astimezone().tzinfo).strftime("%Y-%m-%d %H:%M %Z")
         return (f"portal-ingest sql: read-only snapshot {path}\n"
                 f"published {local} ({_ago(published, datetime.now(UTC))}); {articles} articles,"
@@ -209,9 +215,9 @@ def _setup_readline(shell: Shell):
     return readline
 
 
-def run(settings: Settings, fmt: str = "table") -> int:
+def run(settings: Settings, fmt: str = "table", as_of: str | None = None) -> int:
     """The interactive loop; returns the exit code."""
-    shell = Shell(settings, fmt)
+    shell = Shell(settings, fmt, as_of=as_of)
     print(shell.banner(), flush=True)  # also fails early, in one line, when there is no snapshot
     rl = _setup_readline(shell)
     buffer: list[str] = []

@@ -21,7 +21,7 @@ def run(*args: str, **kw) -> subprocess.CompletedProcess:
 
 def test_every_contract_command_exists():
     assert set(COMMANDS) == {"parse", "parse-list", "crawl", "backfill", "reparse", "replica", "sql",
-                             "search", "report"}
+                             "search", "report", "migrate-to-lake"}
     assert set(EXAMPLES) == set(COMMANDS)
 
 

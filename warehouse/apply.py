@@ -22,7 +22,7 @@ import duckdb
 
 from transforms.dates import parse_instant
 from transforms.records import ArticleRecord, DocumentRecord
-from warehouse.db import assert_unique, rows, stage
+from warehouse.db import assert_unique, rows, stage, upsert
 from warehouse.parsing import Fetch, ParsedArticle, ParsedListing, ParseFailure, Parser, parse_fetch
 from warehouse.tasks import assignee_rows, link_citations, sync_agencies, write_assignees
 
@@ -300,12 +300,12 @@ def _upsert_articles(con, article_rows, version_rows, directive_rows, citation_r
     updates = ", ".join(
         f"{name} = excluded.{name}" for name, _ in ARTICLE_COLUMNS if name not in ("article_id", "first_seen_at")
     )
-    con.execute(
-        f"INSERT INTO articles ({_names(ARTICLE_COLUMNS)}) SELECT {_names(ARTICLE_COLUMNS)} FROM s_articles"
-        f" ON CONFLICT (article_id) DO UPDATE SET {updates},"
+    upsert(
+        con, "articles", "s_articles", [n for n, _ in ARTICLE_COLUMNS], ["article_id"],
+        f"{updates},"
         " first_seen_at = least(articles.first_seen_at, excluded.first_seen_at),"
         " withdrawn_at = CASE WHEN articles.withdrawn_at < excluded.last_seen_at THEN NULL"
-        "                     ELSE articles.withdrawn_at END"
+        "                     ELSE articles.withdrawn_at END",
     )
     stage(con, "s_versions", VERSION_COLUMNS, version_rows)
     assert_unique(con, "s_versions", ["article_id", "version"])
@@ -343,16 +343,15 @@ def write_listings(con, parsed: list[ParsedListing], parser_version: str) -> int
     stage(con, "s_listings", LISTING_COLUMNS, [tuple(r) for r in merged.values()])
     assert_unique(con, "s_listings", ["article_id"])
     newer = "excluded.last_seen_at >= listings.last_seen_at"
-    con.execute(
-        f"INSERT INTO listings ({_names(LISTING_COLUMNS)}) SELECT * FROM s_listings"
-        " ON CONFLICT (article_id) DO UPDATE SET"
-        f" url = CASE WHEN {newer} THEN excluded.url ELSE listings.url END,"
+    upsert(
+        con, "listings", "s_listings", [n for n, _ in LISTING_COLUMNS], ["article_id"],
+        f"url = CASE WHEN {newer} THEN excluded.url ELSE listings.url END,"
         f" title = CASE WHEN {newer} THEN excluded.title ELSE listings.title END,"
         f" listed_at = CASE WHEN {newer} THEN excluded.listed_at ELSE listings.listed_at END,"
         f" list_url = CASE WHEN {newer} THEN excluded.list_url ELSE listings.list_url END,"
         f" parser_version = CASE WHEN {newer} THEN excluded.parser_version ELSE listings.parser_version END,"
         " first_seen_at = least(listings.first_seen_at, excluded.first_seen_at),"
-        " last_seen_at = greatest(listings.last_seen_at, excluded.last_seen_at)"
+        " last_seen_at = greatest(listings.last_seen_at, excluded.last_seen_at)",
     )
     return len(merged)
 
@@ -392,10 +391,8 @@ def write_quarantine(con, out: Outcomes, parser_version: str) -> int:
         stage(con, "s_quarantine", QUARANTINE_COLUMNS, failed_rows)
         assert_unique(con, "s_quarantine", ["url"])
         updates = ", ".join(f"{n} = excluded.{n}" for n, _ in QUARANTINE_COLUMNS if n != "url")
-        con.execute(
-            f"INSERT INTO quarantine ({_names(QUARANTINE_COLUMNS)}) SELECT * FROM s_quarantine"
-            f" ON CONFLICT (url) DO UPDATE SET {updates} WHERE excluded.seen_at >= quarantine.seen_at"
-        )
+        upsert(con, "quarantine", "s_quarantine", [n for n, _ in QUARANTINE_COLUMNS], ["url"], updates,
+               where="excluded.seen_at >= quarantine.seen_at")
     return len(out.failures)
 
 
@@ -408,10 +405,10 @@ def mark_withdrawn(con, gone: list[Fetch]) -> int:
     if not newest:
         return 0
     stage(con, "s_gone", [("article_id", "VARCHAR"), ("gone_at", "TIMESTAMPTZ")], newest.items())
-    marked = rows(
-        con,
-        "UPDATE articles SET withdrawn_at = s.gone_at FROM s_gone s"
-        " WHERE articles.article_id = s.article_id AND articles.withdrawn_at IS NULL"
-        " AND articles.last_seen_at < s.gone_at RETURNING articles.article_id",
-    )
-    return len(marked)
+    # Counted, then updated: a DuckLake UPDATE has no RETURNING (same transaction, same rows).
+    match = ("articles.article_id = s.article_id AND articles.withdrawn_at IS NULL"
+             " AND articles.last_seen_at < s.gone_at")
+    marked = rows(con, f"SELECT count(*) FROM articles, s_gone s WHERE {match}")[0][0]
+    if marked:
+        con.execute(f"UPDATE articles SET withdrawn_at = s.gone_at FROM s_gone s WHERE {match}")
+    return marked

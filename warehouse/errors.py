@@ -27,6 +27,10 @@ class TransactionAborted(WarehouseError):
     """A statement failed inside a transaction; it was rolled back instead of committed."""
 
 
+class CommitConflict(WarehouseError):
+    """A DuckLake commit lost to another writer's; nothing was written, run it again."""
+
+
 class DuplicateKeysInBatch(WarehouseError):
     """An upsert batch held the same key twice (DuckDB would silently keep one of them)."""
 

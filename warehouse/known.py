@@ -1,13 +1,18 @@
 """What the warehouse already knows, for the crawler's skip decisions.
 
-Read from the published snapshot so a crawl never waits on (or blocks) the loader.
+Read from the published snapshot so a crawl never waits on (or blocks) the loader;
+on a DuckLake warehouse, from the lake's latest snapshot (readers never block writers there).
 """
 
 from __future__ import annotations
 
 from ingest.config import Settings
 from ingest.landing import KnownArticle
-from warehouse.db import connect, rows
+from pathlib import Path
+
+from warehouse.db import connect, rows, schema_version
+from warehouse.errors import WarehouseMissing
+from warehouse.snapshot import open_reader
 
 _ISO = "strftime(timezone('Asia/Ho_Chi_Minh', {col}), '%Y-%m-%dT%H:%M:%S+07:00')"
 
@@ -46,17 +51,27 @@ ORDER BY f.last_fetched_at NULLS FIRST, ids.article_id
 """
 
 
+def _reader(settings: Settings):
+    """The lake itself, or the snapshot of a file warehouse, else its live file read-only."""
+    if settings.is_lake or Path(settings.snapshot_path).exists():
+        return open_reader(settings)
+    if not Path(settings.duckdb_path).exists():
+        raise WarehouseMissing(f"no warehouse at {Path(settings.duckdb_path).resolve()}")
+    return connect(settings.duckdb_path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+
+
 def known_articles(settings: Settings) -> dict[str, KnownArticle]:
-    """article_id -> KnownArticle, from the published snapshot; when there is none
-    (a kill during publish, a full disk) from the live file, read-only; empty only
-    when neither exists. A live file held by a writer raises WarehouseLocked."""
-    path = settings.snapshot_path
-    if not path.exists():
-        path = settings.duckdb_path
-        if not path.exists():
-            return {}
-    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    """article_id -> KnownArticle, from what readers see: the published snapshot of a
+    file warehouse (when there is none, after a kill during publish or a full disk, the
+    live file read-only; empty only when neither exists; a live file held by a writer
+    raises WarehouseLocked), or a DuckLake's latest commit."""
     try:
+        con = _reader(settings)
+    except WarehouseMissing:
+        return {}
+    try:
+        if not schema_version(con):
+            return {}  # a lake nobody has loaded into yet
         found = rows(con, KNOWN_SQL)
     finally:
         con.close()
@@ -66,14 +81,14 @@ def known_articles(settings: Settings) -> dict[str, KnownArticle]:
 
 def published_batch_ids(settings: Settings) -> set[str]:
     """Landing batches the copy `known_articles` reads holds: the published snapshot,
-    else the live file (empty before the first load)."""
-    path = settings.snapshot_path
-    if not path.exists():
-        path = settings.duckdb_path
-        if not path.exists():
-            return set()
-    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    else the live file (empty before the first load); on a DuckLake every committed batch."""
     try:
+        con = _reader(settings)
+    except WarehouseMissing:
+        return set()
+    try:
+        if not schema_version(con):
+            return set()
         return {r[0] for r in rows(con, "SELECT batch_id FROM landing_batches")}
     finally:
         con.close()

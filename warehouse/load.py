@@ -27,7 +27,7 @@ from ingest.landing import (
 )
 from transforms.dates import parse_instant
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
-from warehouse.db import connect, scalar, stage, transaction
+from warehouse.db import connect, retry_conflicts, scalar, stage, transaction, upsert
 from warehouse.parsing import Fetch, Parser
 
 log = logging.getLogger(__name__)
@@ -101,7 +101,10 @@ def load_pending(settings: Settings, *, parser: Parser | None = None) -> LoadSum
                 ids |= counts.article_ids
             if batch.run.run_id not in summary.run_ids:
                 summary.run_ids.append(batch.run.run_id)
-            landing.mark_loaded(batch, quarantined)
+            try:
+                landing.mark_loaded(batch, quarantined)
+            except FileNotFoundError:
+                pass  # a concurrent loader (lake) retired it first
         if bad:
             _quarantine_batches(con, landing, bad, summary)
     finally:
@@ -168,18 +171,23 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> 
     except BATCH_ERRORS as exc:
         raise Landing.salvage(batch.path, exc) from exc
     outcomes = parse_all(parser, fetches)
-    with transaction(con):
-        if _already_loaded(con, batch):  # the authoritative check, inside the transaction
-            return None
-        insert_raw_pages(con, pages, fetches, batch)
-        counts = write_outcomes(con, outcomes, parser.version)
-        merge_run(con, batch.run, counts)
-        con.execute(
-            "INSERT INTO landing_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [batch.batch_id, batch.run.run_id, datetime.now(UTC), counts.pages, counts.new_articles,
-             counts.changed_articles, counts.quarantined, counts.withdrawn],
-        )
-    return counts
+
+    def write() -> ApplyCounts | None:
+        with transaction(con):
+            if _already_loaded(con, batch):  # the authoritative check, inside the transaction
+                return None
+            insert_raw_pages(con, pages, fetches, batch)
+            counts = write_outcomes(con, outcomes, parser.version)
+            merge_run(con, batch.run, counts)
+            con.execute(
+                "INSERT INTO landing_batches VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                [batch.batch_id, batch.run.run_id, datetime.now(UTC), counts.pages, counts.new_articles,
+                 counts.changed_articles, counts.quarantined, counts.withdrawn],
+            )
+        return counts
+
+    # On a lake another loader may commit first: the whole transaction runs again.
+    return retry_conflicts(write)
 
 
 def _already_loaded(con, batch: Batch) -> bool:
@@ -223,17 +231,22 @@ def insert_raw_pages(con, pages: list[FetchedPage], fetches: list[Fetch], batch:
     if not by_key:
         return 0
     stage(con, "s_raw", RAW_COLUMNS, [tuple(r) for r in by_key.values()])
-    names = ", ".join(n for n, _ in RAW_COLUMNS)
-    con.execute(
-        f"INSERT INTO raw_pages ({names}) SELECT * FROM s_raw"
-        " ON CONFLICT (url, content_sha256) DO UPDATE SET"
-        " fetched_at = least(raw_pages.fetched_at, excluded.fetched_at),"
-        " last_fetched_at = greatest(raw_pages.last_fetched_at, excluded.last_fetched_at)"
+    upsert(
+        con, "raw_pages", "s_raw", [n for n, _ in RAW_COLUMNS], ["url", "content_sha256"],
+        "fetched_at = least(raw_pages.fetched_at, excluded.fetched_at),"
+        " last_fetched_at = greatest(raw_pages.last_fetched_at, excluded.last_fetched_at)",
     )
     return len(by_key)
 
 
 _STATUS_ORDER = "['ok', 'partial', 'failed']"
+RUN_COLUMNS = [
+    ("run_id", "VARCHAR"), ("kind", "VARCHAR"), ("started_at", "TIMESTAMPTZ"), ("finished_at", "TIMESTAMPTZ"),
+    ("status", "VARCHAR"), ("requests", "INTEGER"), ("not_modified", "INTEGER"), ("new_articles", "INTEGER"),
+    ("changed_articles", "INTEGER"), ("failed", "INTEGER"), ("quarantined", "INTEGER"), ("withdrawn", "INTEGER"),
+    ("unchanged", "INTEGER"), ("pages_loaded", "INTEGER"), ("batches", "INTEGER"), ("errors", "VARCHAR[]"),
+    ("loaded_at", "TIMESTAMPTZ"), ("origin", "VARCHAR"),
+]
 
 
 def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
@@ -242,13 +255,15 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
     worse = (
         f"list_position({_STATUS_ORDER}, excluded.status) > list_position({_STATUS_ORDER}, runs.status)"
     )
-    con.execute(
-        "INSERT INTO runs (run_id, kind, started_at, finished_at, status, requests, not_modified,"
-        " new_articles, changed_articles, failed, quarantined, withdrawn, unchanged, pages_loaded,"
-        " batches, errors, loaded_at, origin)"
-        " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?::VARCHAR[], ?, ?)"
-        " ON CONFLICT (run_id) DO UPDATE SET"
-        " started_at = least(runs.started_at, excluded.started_at),"
+    stage(con, "s_run", RUN_COLUMNS, [(
+        run.run_id, run.kind, parse_stamp(run.started_at), finished, run.status or "ok",
+        run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
+        run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
+        counts.pages, 1, list(run.errors or []), datetime.now(UTC), run.origin or "cli",
+    )])
+    upsert(
+        con, "runs", "s_run", [n for n, _ in RUN_COLUMNS], ["run_id"],
+        "started_at = least(runs.started_at, excluded.started_at),"
         " finished_at = greatest(runs.finished_at, excluded.finished_at),"
         f" status = CASE WHEN {worse} THEN excluded.status ELSE runs.status END,"
         " requests = runs.requests + excluded.requests,"
@@ -263,10 +278,4 @@ def merge_run(con, run: RunRecord, counts: ApplyCounts) -> None:
         " batches = runs.batches + 1,"
         " errors = list_concat(runs.errors, excluded.errors),"
         " loaded_at = excluded.loaded_at",
-        [
-            run.run_id, run.kind, parse_stamp(run.started_at), finished, run.status or "ok",
-            run.requests, run.not_modified, counts.new_articles, counts.changed_articles,
-            run.failed + counts.quarantined, counts.quarantined, counts.withdrawn, counts.unchanged,
-            counts.pages, list(run.errors or []), datetime.now(UTC), run.origin or "cli",
-        ],
     )

@@ -19,7 +19,7 @@ import duckdb
 from ingest.config import Settings
 from ingest.landing import new_run_id
 from warehouse.apply import ApplyCounts, parse_all, write_outcomes
-from warehouse.db import connect, rows, transaction
+from warehouse.db import connect, retry_conflicts, rows, transaction
 from warehouse.parsing import Fetch, Parser
 
 CHUNK_ARTICLES = 500
@@ -111,16 +111,21 @@ def _rebuild_articles(con: duckdb.DuckDBPyConnection, ids: list[str], parser: Pa
     fetches = stored_fetches(con, "kind IN ('article', 'gone') AND article_id IN (SELECT unnest(?::VARCHAR[]))",
                              [ids])
     outcomes = parse_all(parser, fetches)
-    with transaction(con):
-        before = dict(rows(con, "SELECT article_id, content_sha256 FROM articles"
-                                " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]))
-        for table in ("articles", "article_versions", "directives", "citations", "directive_assignees"):
-            con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
-        con.execute("DELETE FROM quarantine WHERE kind = 'article' AND article_id IN (SELECT unnest(?::VARCHAR[]))",
-                    [ids])
-        counts = write_outcomes(con, outcomes, parser.version)
-        after = dict(rows(con, "SELECT article_id, content_sha256 FROM articles"
-                               " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]))
+
+    def rebuild():
+        with transaction(con):
+            before = dict(rows(con, "SELECT article_id, content_sha256 FROM articles"
+                                    " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]))
+            for table in ("articles", "article_versions", "directives", "citations", "directive_assignees"):
+                con.execute(f"DELETE FROM {table} WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            con.execute("DELETE FROM quarantine WHERE kind = 'article'"
+                        " AND article_id IN (SELECT unnest(?::VARCHAR[]))", [ids])
+            counts = write_outcomes(con, outcomes, parser.version)
+            after = dict(rows(con, "SELECT article_id, content_sha256 FROM articles"
+                                   " WHERE article_id IN (SELECT unnest(?::VARCHAR[]))", [ids]))
+        return before, after, counts
+
+    before, after, counts = retry_conflicts(rebuild)  # a lake loader may commit meanwhile
     summary.articles += len(ids)
     summary.pages += len(fetches)
     summary.new_articles += len(after.keys() - before.keys())
@@ -140,15 +145,23 @@ def _listings_outdated(con, version: str) -> bool:
 def _rebuild_listings(con, parser: Parser, summary: ReparseSummary) -> None:
     fetches = stored_fetches(con, "kind = 'list'", [])
     outcomes = parse_all(parser, fetches)
-    with transaction(con):
-        con.execute("DELETE FROM listings")
-        con.execute("DELETE FROM quarantine WHERE kind = 'list'")
-        write_outcomes(con, outcomes, parser.version)
+
+    def rebuild():
+        with transaction(con):
+            con.execute("DELETE FROM listings")
+            con.execute("DELETE FROM quarantine WHERE kind = 'list'")
+            write_outcomes(con, outcomes, parser.version)
+
+    retry_conflicts(rebuild)
     summary.pages += len(fetches)
     summary.listings_rebuilt = True
 
 
 def _record_run(con, summary: ReparseSummary, started: datetime, origin: str) -> None:
+    retry_conflicts(lambda: _insert_run(con, summary, started, origin))
+
+
+def _insert_run(con, summary: ReparseSummary, started: datetime, origin: str) -> None:
     with transaction(con):
         con.execute(
             "INSERT INTO runs (run_id, kind, started_at, finished_at, status, new_articles, changed_articles,"

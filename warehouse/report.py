@@ -144,8 +144,8 @@ def _when(value) -> str:
     return str(value)
 
 
-def render(fig: dict, *, snapshot: Path | None = None) -> str:
-    """The HTML page for `figures()`."""
+def render(fig: dict, *, snapshot: Path | None = None, source: str | None = None) -> str:
+    """The HTML page for `figures()`; `source` names where it was read when not a snapshot file."""
     e = escape
     c = fig["counts"]
     months_note = (f" (the last {len(fig['months'])} of {fig['months_total']} months)"
@@ -156,7 +156,7 @@ def render(fig: dict, *, snapshot: Path | None = None) -> str:
         " img-src data:\">",
         "<title>Hung Yen portal warehouse: report</title>", f"<style>{_STYLE}</style></head><body>",
         "<h1>Hung Yen portal warehouse</h1>",
-        f"<p class='sub'>Generated {e(_when(fig['now']))} from {e(str(snapshot) if snapshot else 'the snapshot')}."
+        f"<p class='sub'>Generated {e(_when(fig['now']))} from {e(str(snapshot) if snapshot else (source or 'the snapshot'))}."
         f" {c['articles']} articles, {c['documents']} documents, {c['directives']} directives,"
         f" {c['citations']} citations.</p>",
         f"<section id='monthly'><h2>Documents per month, by type{e(months_note)}</h2>",
@@ -230,14 +230,32 @@ def _quality(fig: dict) -> str:
             f"<th>value</th><th>threshold</th><th>detail</th></tr>{body}</table></section>")
 
 
+LAKE_REPORT_NAME = "lake.report.html"
+
+
+def default_report_path(settings: Settings) -> Path:
+    """Beside the snapshot; on a DuckLake (no snapshot file) beside its data path."""
+    if settings.is_lake:
+        return settings.data_dir / LAKE_REPORT_NAME
+    return report_path(Path(settings.snapshot_path))
+
+
 def write_report(settings: Settings, out: Path | None = None, **kw) -> Path:
-    """Write the report of the published snapshot to `out` (default: beside it); returns the path."""
-    snapshot = Path(settings.snapshot_path)
-    target = Path(out) if out is not None else report_path(snapshot)
-    # Our own queries only, none needs fts: a plain read-only open (no extension to load).
-    con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
+    """Write the report of the published snapshot (on a DuckLake: of its latest commit)
+    to `out` (default: `default_report_path`); returns the path."""
+    target = Path(out) if out is not None else default_report_path(settings)
+    if settings.is_lake:
+        from warehouse.snapshot import open_reader  # snapshot imports this module
+
+        snapshot = None
+        con = open_reader(settings)
+    else:
+        snapshot = Path(settings.snapshot_path)
+        # Our own queries only, none needs fts: a plain read-only open (no extension to load).
+        con = connect(snapshot, read_only=True, lock_timeout_s=settings.lock_timeout_s)
     try:
-        page = render(figures(con, settings=settings, **kw), snapshot=snapshot)
+        page = render(figures(con, settings=settings, **kw), snapshot=snapshot,
+                      source="the DuckLake's latest commit" if settings.is_lake else None)
     finally:
         con.close()
     target.parent.mkdir(parents=True, exist_ok=True)

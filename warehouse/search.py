@@ -18,14 +18,17 @@ of its own, not d + a mark): `search_fold` maps it to d first, on both sides.
 
 from __future__ import annotations
 
+import os
+import uuid
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 
 import duckdb
 
+from ingest.config import Settings
 from warehouse import extensions
-from warehouse.errors import QueryFailed, WarehouseError
+from warehouse.errors import QueryFailed, WarehouseError, WarehouseMissing
 
 # The index tokenizer: Snowball English stems, English stop words, digits kept ("2718/UBND-NC" is findable).
 _FTS_OPTIONS = ("stemmer='english', stopwords='english', ignore='(\\.|[^a-z0-9])+',"
@@ -102,6 +105,66 @@ def build_index(path: Path) -> dict:
     finally:
         con.close()
     return {"search_documents": documents}
+
+
+# On a DuckLake there is no snapshot file to carry the index: the publish step copies
+# the tables search reads into a local DuckDB file beside the lake's data path and
+# indexes it there (the same macro, the same ranking). It is as fresh as the last
+# publish step, where a file's index is as fresh as its snapshot.
+LAKE_INDEX_NAME = "lake.search.duckdb"
+SEARCH_TABLES = ("articles", "directives", "directive_assignees", "agencies")
+
+
+def lake_index_path(settings: Settings) -> Path:
+    return settings.data_dir / LAKE_INDEX_NAME
+
+
+def build_lake_index(settings: Settings) -> dict:
+    """Copy the lake's searched tables into a local file, index it, rename it into place."""
+    from warehouse.snapshot import open_reader  # snapshot imports this module
+
+    target = lake_index_path(settings)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Workers on several hosts share the data path (compose): a PID alone may repeat.
+    tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+    con = open_reader(settings, private=True)
+    try:
+        present = _tables(con)
+        con.execute("ATTACH '" + str(tmp).replace("'", "''") + "' AS portal_search_tmp")
+        try:
+            for table in SEARCH_TABLES:
+                if table in present:
+                    con.execute(f"CREATE TABLE portal_search_tmp.{table} AS SELECT * FROM {table}")
+        finally:
+            con.execute("DETACH portal_search_tmp")
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    finally:
+        con.close()
+    try:
+        counts = build_index(tmp)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    os.replace(tmp, target)
+    return counts
+
+
+def open_for_search(settings: Settings) -> duckdb.DuckDBPyConnection:
+    """Where `search` runs: the snapshot of a file warehouse, the local index of a lake."""
+    from warehouse import sql  # sql imports snapshot, which imports this module
+
+    if not settings.is_lake:
+        return sql.open_snapshot(settings)
+    path = lake_index_path(settings)
+    if not path.exists():
+        raise WarehouseMissing(f"no search index at {path}; on a DuckLake it is built by the publish step"
+                               " (crawl, backfill, reparse or the load DAG)")
+    con = duckdb.connect(str(path), read_only=True)
+    extensions.load(con, "fts")
+    con.execute("SET enable_external_access = false")
+    return con
 
 
 # Tokens as the index makes them: folded, accents off, lower case, split on

@@ -25,8 +25,9 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import extensions
-from warehouse.db import connect
+from warehouse.db import scalar
 from warehouse.errors import QueryFailed, ReadOnlyQuery, WarehouseMissing
+from warehouse.snapshot import open_reader
 
 FORMATS = ("table", "csv", "json", "markdown")
 READING = {
@@ -43,12 +44,17 @@ READING_MULTI = duckdb.StatementType.MULTI
 BATCH_ROWS = 10_000
 
 
-def open_snapshot(settings: Settings) -> duckdb.DuckDBPyConnection:
-    path = Path(settings.snapshot_path)
-    if not path.exists():
-        raise WarehouseMissing(f"no snapshot at {path.resolve()}; run a load first")
-    con = connect(path, read_only=True, lock_timeout_s=settings.lock_timeout_s)
-    extensions.load(con, "fts")  # the snapshot's search macros need it; loaded before access is shut
+def open_snapshot(settings: Settings, as_of: str | None = None) -> duckdb.DuckDBPyConnection:
+    """The published copy, or on a lake the lake itself (as of `as_of` when given)."""
+    con = open_reader(settings, as_of=as_of, private=True)
+    if settings.is_lake:
+        # The lake's own Parquet files stay readable; nothing else on disk is.
+        options = scalar(con, "SELECT options FROM duckdb_databases() WHERE database_name = current_database()")
+        data = (options or {}).get("data_path") or settings.lake_data_path
+        if data:
+            con.execute("SET allowed_directories = ['" + str(data).replace("'", "''") + "']")
+    else:
+        extensions.load(con, "fts")  # the snapshot's search macros need it; loaded before access is shut
     con.execute("SET enable_external_access = false")  # no file writes/reads, even via EXPLAIN ANALYZE COPY
     return con
 
@@ -116,7 +122,7 @@ def run_sql_to(settings: Settings, query: str, out: TextIO, fmt: str = "table",
     """Run one read-only query on the snapshot, writing the result to `out` as it comes."""
     if fmt not in FORMATS:
         raise QueryFailed(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    con = open_snapshot(settings)
+    con = open_snapshot(settings, as_of=as_of)
     try:
         names, batches = stream(con, query, params)
         write_rows(names, batches, fmt, out)
@@ -124,11 +130,12 @@ def run_sql_to(settings: Settings, query: str, out: TextIO, fmt: str = "table",
         con.close()
 
 
-def run_sql(settings: Settings, query: str, fmt: str = "table", params: Sequence | None = None) -> str:
-    """Run one read-only query on the snapshot and return it formatted."""
+def run_sql(settings: Settings, query: str, fmt: str = "table", params: Sequence | None = None,
+            as_of: str | None = None) -> str:
+    """Run one read-only query on the snapshot (a lake: as of `as_of`) and return it formatted."""
     if fmt not in FORMATS:
         raise QueryFailed(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    con = open_snapshot(settings)
+    con = open_snapshot(settings, as_of=as_of)
     try:
         names, data = execute(con, query, params)
     finally:
@@ -243,7 +250,8 @@ def write_rows(names: list[str], batches: Iterable[list[tuple]], fmt: str, out: 
 
 
 def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: TextIO | None = None,
-                      fmt: str = "table", stderr: TextIO | None = None) -> int:
+                      fmt: str = "table", stderr: TextIO | None = None,
+                      as_of: str | None = None) -> int:
     """A small REPL: queries end with `;` (at the end of input the last one needs
     none); `.quit`, `.tables`, `.format FMT`. Errors go to stderr; fed from a pipe
     or file it returns 1 when any statement failed (0 otherwise).
@@ -253,7 +261,7 @@ def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: T
     """
     stdin, stdout, stderr = stdin or sys.stdin, stdout or sys.stdout, stderr or sys.stderr
     interactive = hasattr(stdin, "isatty") and stdin.isatty()
-    session = _Session(settings)
+    session = _Session(settings, as_of)
     buffer: list[str] = []
     failed = 0
     try:
@@ -289,8 +297,9 @@ def interactive_shell(settings: Settings, stdin: TextIO | None = None, stdout: T
 
 
 class _Session:
-    def __init__(self, settings: Settings):
+    def __init__(self, settings: Settings, as_of: str | None = None):
         self.settings = settings
+        self.as_of = as_of
         self.con: duckdb.DuckDBPyConnection | None = None
         self.identity: tuple[int, int] | None = None
 
@@ -300,7 +309,7 @@ class _Session:
         identity = (st.st_ino, st.st_mtime_ns) if st else None
         if self.con is None or (identity is not None and identity != self.identity):
             self.close()
-            self.con = open_snapshot(self.settings)
+            self.con = open_snapshot(self.settings, as_of=self.as_of)
             self.identity = identity
         return self.con
 

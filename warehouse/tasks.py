@@ -16,7 +16,7 @@ import hashlib
 import re
 
 from transforms import agencies as registry
-from warehouse.db import stage
+from warehouse.db import stage, upsert
 
 ASSIGNEE_COLUMNS = [("article_id", "VARCHAR"), ("ordinal", "INTEGER"), ("agency_id", "VARCHAR"),
                     ("role", "VARCHAR"), ("position", "INTEGER")]
@@ -64,10 +64,9 @@ def _registry_rows() -> list[tuple]:
 def sync_agencies(con, unknown: dict[str, str]) -> None:
     rows = _registry_rows() + [(ident, name, "other", None, [], None, None, None, None) for ident, name in unknown.items()]
     stage(con, "s_agencies", AGENCY_COLUMNS, rows)
-    names = ", ".join(n for n, _ in AGENCY_COLUMNS)
     updates = ", ".join(f"{n} = excluded.{n}" for n, _ in AGENCY_COLUMNS if n != "agency_id")
-    con.execute(f"INSERT INTO agencies ({names}) SELECT {names} FROM s_agencies"
-                f" ON CONFLICT (agency_id) DO UPDATE SET {updates}")
+    # ON CONFLICT on a file, MERGE INTO on a lake (no keys there).
+    upsert(con, "agencies", "s_agencies", [n for n, _ in AGENCY_COLUMNS], ["agency_id"], updates)
     con.execute("DELETE FROM agencies WHERE kind = 'other'"
                 " AND agency_id NOT IN (SELECT agency_id FROM directive_assignees)")
 

@@ -343,7 +343,7 @@ def _serialized(db: str, dag_ids: tuple[str, ...]) -> bool:
 
 def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
                          setup: list[list[str]], extra_env: dict[str, str],
-                         trigger_conf: dict | None = None) -> dict:
+                         trigger_conf: dict | None = None, workers: int = 1) -> dict:
     """Migrate, set up, start every component, trigger the producer, wait for the consumer.
 
     Returns timings; raises (pytest.fail) with the components' logs on any failure.
@@ -369,9 +369,12 @@ def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
                     "--port", str(api_port), "--workers", "1")
         stack.start("dag-processor", *af, "dag-processor")
         stack.start("triggerer", *af, "triggerer")
-        stack.start("celery-worker", *af, "celery", "worker", "--concurrency", "2",
-                    "--queues", env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"],
-                    "--without-mingle", "--without-gossip")
+        worker_names = ["celery-worker"] + [f"celery-worker-{n}" for n in range(2, workers + 1)]
+        for name in worker_names:
+            stack.start(name, *af, "celery", "worker", "--concurrency", "2",
+                        "--queues", env["AIRFLOW__OPERATORS__DEFAULT_QUEUE"],
+                        "--celery-hostname", f"{name}-{os.getpid()}@%h",
+                        "--without-mingle", "--without-gossip")
         _wait("the api-server's /api/v2/monitor/health",
               lambda: _http_ok(f"http://127.0.0.1:{api_port}/api/v2/monitor/health"),
               START_TIMEOUT, stack)
@@ -379,8 +382,8 @@ def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
         health_port = env["AIRFLOW__SCHEDULER__SCHEDULER_HEALTH_CHECK_SERVER_PORT"]
         _wait("the scheduler's /health",
               lambda: _http_ok(f"http://127.0.0.1:{health_port}/health"), START_TIMEOUT, stack)
-        _wait("the Celery worker to be ready",
-              lambda: " ready." in stack.log("celery-worker"), START_TIMEOUT, stack)
+        _wait("the Celery workers to be ready",
+              lambda: all(" ready." in stack.log(name) for name in worker_names), START_TIMEOUT, stack)
         _wait(f"the dag-processor to serialize {PRODUCER} and {CONSUMER}",
               lambda: _serialized(db, (PRODUCER, CONSUMER)), START_TIMEOUT, stack)
         timings["started"] = time.monotonic() - t0
@@ -426,53 +429,69 @@ def run_production_stack(tmp: Path, db: str, broker: str, *, dags: Path,
 # --------------------------------------------------------------------------- the test
 
 
-def _article_ids(path: Path, table: str) -> set[str]:
-    import duckdb
+def _article_ids(settings, table: str) -> list[str]:
+    from warehouse import db
 
-    con = duckdb.connect(str(path), read_only=True)
+    con = db.connect(settings, read_only=True)
     try:
-        return {str(r[0]) for r in con.execute(f"SELECT DISTINCT article_id FROM {table}").fetchall()}
+        return sorted(str(r[0]) for r in con.execute(f"SELECT article_id FROM {table}").fetchall())
     finally:
         con.close()
 
 
-def test_celery_on_postgres_loads_the_replica(tmp_path, postgres_db, redis_db):
+def test_celery_on_postgres_loads_the_replica_into_a_lake(tmp_path, postgres_db, redis_db):
+    """The production layout on the lake: the catalog a second database of the same
+    PostgreSQL (created by the init step, as in compose), two Celery workers sharing
+    the data path, the writer pool with several slots."""
+    from support.lake import drop_database, lake_spec
+
+    from ingest.config import Settings
+
     if not any(DAGS.glob("*.py")):
         pytest.fail(f"no DAG files in {DAGS}")
     data = tmp_path / "data"
     data.mkdir()
-    duckdb_path = data / "portal.duckdb"
-    with _start_replica(tmp_path) as replica:
-        base_url = replica.base_url.rstrip("/")
-        # One article published today, as on the live portal: the replica's generated
-        # corpus is older than the warehouse's freshness check allows.
-        replica.control("publish", n=1)
-        truth = {str(a["article_id"]) for a in replica.truth()}
-        result = run_production_stack(
-            tmp_path, postgres_db, redis_db, dags=DAGS,
-            setup=[[sys.executable, "-m", "portal_ingest.airflow_setup"]],
-            extra_env={
-                "PORTAL_BASE_URL": base_url,
-                "PORTAL_DUCKDB": str(duckdb_path),
-                "PORTAL_LANDING": str(data / "landing"),
-                "PORTAL_MAX_RPS": "0",
-            },
-        )
-    print("timings (s):", {k: round(v, 1) for k, v in result["timings"].items()})
-    producer_runs = [r for r in result["runs"] if r[0] == PRODUCER]
-    assert any(s == "success" for _, _, s in producer_runs), result["runs"]
+    catalog = f"portal_lake_test_{os.getpid()}_celery"
+    drop_database(catalog)
+    lake = Settings(duckdb_path=Path(lake_spec(catalog)), lake_data_path=data / "lake")
+    try:
+        with _start_replica(tmp_path) as replica:
+            base_url = replica.base_url.rstrip("/")
+            # One article published today, as on the live portal: the replica's generated
+            # corpus is older than the warehouse's freshness check allows.
+            replica.control("publish", n=1)
+            truth = {str(a["article_id"]) for a in replica.truth()}
+            result = run_production_stack(
+                tmp_path, postgres_db, redis_db, dags=DAGS, workers=2,
+                setup=[[sys.executable, "-m", "portal_ingest.lake_setup"],
+                       [sys.executable, "-m", "portal_ingest.airflow_setup"]],
+                extra_env={
+                    "PORTAL_BASE_URL": base_url,
+                    "PORTAL_DUCKDB": str(lake.duckdb_path),
+                    "PORTAL_LAKE_DATA_PATH": str(lake.lake_data_path),
+                    "PORTAL_LANDING": str(data / "landing"),
+                    "PORTAL_MAX_RPS": "0",
+                },
+            )
+        print("timings (s):", {k: round(v, 1) for k, v in result["timings"].items()})
+        producer_runs = [r for r in result["runs"] if r[0] == PRODUCER]
+        assert any(s == "success" for _, _, s in producer_runs), result["runs"]
+        with contextlib.closing(_pg_connect(postgres_db)) as pg, pg.cursor() as cur:
+            cur.execute("SELECT slots FROM slot_pool WHERE pool = 'duckdb_writer'")
+            assert cur.fetchall() == [(4,)], "the writer pool has several slots on a lake"
 
-    # Everything is stopped: the warehouse file has no writer, open it read-only.
-    assert duckdb_path.exists(), f"{CONSUMER} succeeded but wrote no {duckdb_path}"
-    loaded = _article_ids(duckdb_path, "articles")
-    quarantined = _article_ids(duckdb_path, "quarantine")
-    assert loaded, "the warehouse has no articles"
-    assert loaded | quarantined == truth, (
-        f"missing {sorted(truth - loaded - quarantined)}, unexpected {sorted(loaded - truth)}"
-    )
-    assert len(quarantined) <= len(truth) // 10, f"too many pages quarantined: {quarantined}"
-    snapshot = duckdb_path.with_name("portal.snapshot.duckdb")
-    assert snapshot.exists(), "no published snapshot"
-    assert _article_ids(snapshot, "articles") == loaded
-    # The loader retired what it loaded (later runs may have left newer batches pending).
-    assert any((data / "landing" / "loaded").iterdir()), "no batch was moved to landing/loaded"
+        loaded = _article_ids(lake, "articles")
+        quarantined = set(_article_ids(lake, "quarantine"))
+        assert loaded, "the lake has no articles"
+        assert len(loaded) == len(set(loaded)), "an article is stored twice"
+        assert set(loaded) | quarantined == truth, (
+            f"missing {sorted(truth - set(loaded) - quarantined)}, unexpected {sorted(set(loaded) - truth)}"
+        )
+        assert len(quarantined) <= len(truth) // 10, f"too many pages quarantined: {quarantined}"
+        assert not list(data.glob("*.snapshot.duckdb")), "a lake publishes no copy"
+        assert any((data / "landing" / "loaded").iterdir()), "no batch was moved to landing/loaded"
+    finally:
+        from warehouse.db import forget_lake
+
+        forget_lake(str(lake.duckdb_path))
+        drop_database(catalog)

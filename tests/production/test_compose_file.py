@@ -372,9 +372,11 @@ def test_the_services_of_the_official_celery_stack(compose):
 def test_airflow_init_prepares_everything(compose):
     init = compose["services"]["airflow-init"]
     script = _command(init)
-    for step in ("airflow db migrate", "python -m portal_ingest.airflow_setup", "airflow users create"):
+    for step in ("airflow db migrate", "python -m portal_ingest.lake_setup", "python -m portal_ingest.airflow_setup",
+                 "airflow users create"):
         assert step in script, f"airflow-init does not run `{step}`"
     assert script.index("db migrate") < script.index("portal_ingest.airflow_setup")
+    assert script.index("db migrate") < script.index("portal_ingest.lake_setup")
     for name in AIRFLOW_SERVICES:
         if name == "airflow-init":
             continue
@@ -418,7 +420,10 @@ def test_airflow_services_share_one_configuration(compose, example_env):
 def test_warehouse_and_landing_are_on_one_shared_volume(compose, example_env):
     services = compose["services"]
     declared = set(compose["volumes"])
-    duckdb, landing = Path(example_env["PORTAL_DUCKDB"]), Path(example_env["PORTAL_LANDING"])
+    # The lake's Parquet files (or the warehouse file) and the landing area share the volume.
+    duckdb = (Path(example_env["PORTAL_LAKE_DATA_PATH"]) if example_env["PORTAL_DUCKDB"].startswith("ducklake:")
+              else Path(example_env["PORTAL_DUCKDB"]))
+    landing = Path(example_env["PORTAL_LANDING"])
     mounts_by_service = {}
     for name in AIRFLOW_SERVICES:
         for src, target in _volume_mounts(services[name]):
@@ -469,3 +474,16 @@ def test_docker_compose_config_accepts_the_file(tmp_path):
         capture_output=True, text=True, cwd=tmp_path, timeout=120,
     )
     assert proc.returncode == 0, proc.stderr
+
+
+def test_the_lake_catalog_is_a_second_database_of_the_stacks_postgres(compose, example_env):
+    from portal_ingest.lake_setup import catalog_params
+
+    env = _env(compose["services"]["airflow-scheduler"])
+    params = catalog_params(example_env["PORTAL_DUCKDB"])
+    postgres = compose["services"]["postgres"]["environment"]
+    assert params["host"] == "postgres" and params["user"] == postgres["POSTGRES_USER"]
+    assert params["dbname"] != postgres["POSTGRES_DB"]  # not Airflow's own database
+    assert "password" not in params and env["PGPASSWORD"] == example_env["POSTGRES_PASSWORD"]
+    assert env["PORTAL_LAKE_DATA_PATH"] == example_env["PORTAL_LAKE_DATA_PATH"]
+    assert int(env["PORTAL_WRITER_SLOTS"]) > 1  # several loaders at once on the lake

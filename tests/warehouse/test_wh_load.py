@@ -166,7 +166,7 @@ def test_unreadable_pending_file_is_reported_not_fatal(settings, parser):
 
 def test_nothing_pending_does_not_create_the_file(settings, parser):
     assert load_pending(settings, parser=parser).batches == 0
-    assert not settings.duckdb_path.exists()
+    assert not (settings.lake_data_path if settings.is_lake else settings.duckdb_path).exists()
 
 
 def test_unknown_page_kinds_are_stored_not_parsed_and_naive_stamps_are_portal_time(settings, parser):

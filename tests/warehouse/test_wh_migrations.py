@@ -3,8 +3,15 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from warehouse import db
+from warehouse import db, lakeddl
 from warehouse.errors import SchemaTooNew, WarehouseMissing
+
+
+def _raw(settings) -> duckdb.DuckDBPyConnection:
+    """The backend with no migration applied by us: the file, or the lake attached."""
+    if settings.is_lake:
+        return db.open_lake(settings)
+    return duckdb.connect(str(settings.duckdb_path))
 
 
 def test_fresh_file_is_at_latest_version(settings):
@@ -18,7 +25,7 @@ def test_fresh_file_is_at_latest_version(settings):
 
 
 def test_file_made_by_first_migration_upgrades_to_latest(settings):
-    raw = duckdb.connect(str(settings.duckdb_path))
+    raw = _raw(settings)
     assert db.migrate(raw, upto=1) == [1]
     raw.execute("INSERT INTO runs (run_id, kind, started_at, status) VALUES ('r1', 'crawl', now(), 'ok')")
     raw.close()
@@ -39,7 +46,7 @@ def test_reopening_applies_nothing_twice(settings):
 
 
 def test_read_only_open_reads_an_older_file_and_refuses_a_newer_one(settings):
-    raw = duckdb.connect(str(settings.duckdb_path))
+    raw = _raw(settings)
     db.migrate(raw, upto=1)
     raw.close()
     old = db.connect(settings, read_only=True)  # e.g. a snapshot published before an upgrade
@@ -53,8 +60,49 @@ def test_read_only_open_reads_an_older_file_and_refuses_a_newer_one(settings):
 
 
 def test_read_only_open_of_missing_file(settings):
-    with pytest.raises(WarehouseMissing, match="no warehouse at"):
+    with pytest.raises(WarehouseMissing, match="no warehouse at|cannot open the lake"):
         db.connect(settings, read_only=True)
+
+
+def test_every_migration_runs_on_the_lake_rule():
+    """The rule every migration follows on a lake: constraints, indexes and list
+    defaults removed, everything else kept; a hand-written variant wins."""
+    sql = """
+    -- a comment, with (parens) and commas
+    CREATE TABLE t (
+        id VARCHAR PRIMARY KEY,          -- key: dropped
+        n INTEGER NOT NULL DEFAULT 0,
+        tags VARCHAR[] NOT NULL DEFAULT ['a', 'b'],
+        ref VARCHAR REFERENCES other (id),
+        c INTEGER CHECK (c > 0),
+        s VARCHAR DEFAULT 'x;y',
+        UNIQUE (n, s),
+        PRIMARY KEY (id)
+    );
+    CREATE UNIQUE INDEX t_n ON t (n);
+    ALTER TABLE t ADD COLUMN errs VARCHAR[] DEFAULT [];
+    ALTER TABLE t ADD PRIMARY KEY (id);
+    CREATE VIEW v AS SELECT regexp_extract(s, '[-/]([A-Z]+)$', 1) AS code FROM t;
+    """
+    out = lakeddl.lake_sql(sql)
+    assert "PRIMARY" not in out and "UNIQUE" not in out and "REFERENCES" not in out
+    assert "CHECK" not in out and "INDEX" not in out and "['a'" not in out
+    assert "n INTEGER NOT NULL DEFAULT 0" in out and "s VARCHAR DEFAULT 'x;y'" in out
+    assert "ADD COLUMN errs VARCHAR[];" in out and "'[-/]([A-Z]+)$'" in out
+    con = duckdb.connect()
+    con.execute(out)  # what remains is valid SQL
+    assert [r[0] for r in con.execute("SELECT column_name FROM information_schema.columns"
+                                      " WHERE table_name = 't' ORDER BY ordinal_position").fetchall()] == \
+        ["id", "n", "tags", "ref", "c", "s", "errs"]
+
+
+def test_a_lake_variant_file_wins(tmp_path):
+    path = tmp_path / "0009_x.sql"
+    path.write_text("CREATE TABLE a (x INT PRIMARY KEY);")
+    assert "PRIMARY" not in lakeddl.migration_sql(path, lake=True)
+    assert "PRIMARY" in lakeddl.migration_sql(path, lake=False)
+    lakeddl.variant_path(path).write_text("CREATE TABLE a (x BIGINT);")
+    assert lakeddl.migration_sql(path, lake=True) == "CREATE TABLE a (x BIGINT);"
 
 
 def test_migration_names_are_numbered_and_unique():

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
+from support.lake import lake_database, lake_settings
 from wh_fakes import T0, FakeParser, article_page, article_record, gone_page, write_batch
 
 from ingest.config import Settings
@@ -35,9 +36,17 @@ def _doc(aid, kind, number, issued, *, addressees=("Heads of provincial departme
     return rec
 
 
-@pytest.fixture(scope="module")
-def analyst_settings(tmp_path_factory):
-    settings = Settings(duckdb_path=tmp_path_factory.mktemp("q") / "portal.duckdb")
+@pytest.fixture(scope="module", params=["file", "lake"])
+def analyst_settings(request, tmp_path_factory):
+    """The same warehouse on both backends (on the lake, the queries read it directly)."""
+    if request.param == "file":
+        yield _analyst_warehouse(Settings(duckdb_path=tmp_path_factory.mktemp("q") / "portal.duckdb"))
+        return
+    with lake_database() as dbname:
+        yield _analyst_warehouse(lake_settings(dbname, tmp_path_factory.mktemp("q")))
+
+
+def _analyst_warehouse(settings):
     decree = ("100/2019/ND-CP", "Decree")
     res128 = ("128/NQ-CP", "Resolution")
     ttg = ("16/CT-TTg", "Directive")

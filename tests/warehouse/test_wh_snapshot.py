@@ -17,6 +17,7 @@ from warehouse.snapshot import publish_snapshot
 H = timedelta(hours=1)
 
 
+@pytest.mark.file_only
 def test_snapshot_is_a_read_only_copy_with_views(settings, parser):
     write_batch(settings, [article_page("1", T0), list_page(["1"], T0)])
     load_pending(settings, parser=parser)
@@ -31,6 +32,7 @@ def test_snapshot_is_a_read_only_copy_with_views(settings, parser):
     con.close()
 
 
+@pytest.mark.file_only
 def test_publish_with_the_writers_open_connection(settings, parser):
     write_batch(settings, [article_page("1", T0)])
     load_pending(settings, parser=parser)
@@ -56,6 +58,7 @@ ANALYST = textwrap.dedent(
 )
 
 
+@pytest.mark.file_only
 def test_an_open_analyst_session_survives_a_load_and_publish(settings, parser):
     write_batch(settings, [article_page("1", T0)])
     load_pending(settings, parser=parser)
@@ -119,6 +122,7 @@ def test_known_articles_tell_quarantined_and_url(settings, parser):
     assert known_articles(settings)["4"].quarantined is False
 
 
+@pytest.mark.file_only
 def test_snapshot_directory_is_the_warehouse_directory(settings):
     assert Path(settings.snapshot_path).parent == Path(settings.duckdb_path).parent
 
@@ -135,6 +139,7 @@ KILL_PUBLISH = textwrap.dedent(
 )
 
 
+@pytest.mark.file_only
 def test_publish_killed_before_the_rename_leaves_the_old_snapshot(settings, parser):
     write_batch(settings, [article_page("1", T0)])
     load_pending(settings, parser=parser)

@@ -5,6 +5,7 @@ import io
 import json
 
 import pytest
+from support.lake import lake_spec
 from wh_fakes import T0, article_page, list_page, write_batch
 
 from warehouse.errors import QueryFailed, ReadOnlyQuery, WarehouseMissing
@@ -74,6 +75,11 @@ def test_bad_query_and_missing_snapshot(settings, published):
     assert "\n" not in str(info.value) and "nope" in str(info.value)
     with pytest.raises(QueryFailed, match="unknown format"):
         run_sql(published, "SELECT 1", fmt="xml")
+    if published.is_lake:  # a catalog database that does not exist
+        missing = published.with_overrides(duckdb_path=lake_spec("portal_lake_test_never_created"))
+        with pytest.raises(WarehouseMissing, match="cannot open the lake"):
+            run_sql(missing, "SELECT 1")
+        return
     published.snapshot_path.unlink()
     with pytest.raises(WarehouseMissing, match="no snapshot at"):
         run_sql(published, "SELECT 1")

@@ -95,7 +95,8 @@ def test_citation_links_whichever_letter_arrives_first(settings):
 
 
 def test_migration_upgrades_a_warehouse_in_place(settings):
-    raw = duckdb.connect(str(settings.duckdb_path))
+    # the backend with migrations up to 0005 only: the file, or the lake attached
+    raw = db.open_lake(settings) if settings.is_lake else duckdb.connect(str(settings.duckdb_path))
     db.migrate(raw, upto=5)
     raw.execute("INSERT INTO directives (article_id, ordinal, text) VALUES ('1', 1, 'old row')")
     raw.execute("INSERT INTO citations (article_id, ordinal, number) VALUES ('1', 1, '22/2020/QD-UBND')")
