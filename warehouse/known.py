@@ -6,10 +6,10 @@ on a DuckLake warehouse, from the lake's latest snapshot (readers never block wr
 
 from __future__ import annotations
 
-from ingest.config import Settings
-from ingest.landing import KnownArticle
 from pathlib import Path
 
+from ingest.config import Settings
+from ingest.landing import KnownArticle
 from warehouse.db import connect, rows, schema_version
 from warehouse.errors import WarehouseMissing
 from warehouse.snapshot import open_reader

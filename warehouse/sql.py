@@ -118,8 +118,9 @@ def _refused_or_failed(exc: Exception) -> Exception:
 
 
 def run_sql_to(settings: Settings, query: str, out: TextIO, fmt: str = "table",
-               params: Sequence | None = None) -> None:
-    """Run one read-only query on the snapshot, writing the result to `out` as it comes."""
+               params: Sequence | None = None, as_of: str | None = None) -> None:
+    """Run one read-only query on the snapshot (a lake: as of `as_of`), writing the
+    result to `out` as it comes."""
     if fmt not in FORMATS:
         raise QueryFailed(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     con = open_snapshot(settings, as_of=as_of)
