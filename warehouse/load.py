@@ -133,20 +133,25 @@ def _quarantine_batches(con, landing: Landing, bad: list[BadBatch], summary: Loa
     now = datetime.now(UTC)
     run_id = new_run_id("load")
     lines = [f"landing batch quarantined: {b}" for b in bad]
-    with transaction(con):
-        for b in bad:
+    columns = [("batch_file", "VARCHAR"), ("batch_id", "VARCHAR"), ("run_id", "VARCHAR"), ("error", "VARCHAR"),
+               ("article_ids", "VARCHAR[]"), ("quarantined_at", "TIMESTAMPTZ"), ("load_run_id", "VARCHAR")]
+
+    def record() -> None:
+        with transaction(con):
+            stage(con, "s_landing_quarantine", columns,
+                  [(b.path.name, b.path.name.removesuffix(".jsonl.gz"), b.run_id, b.reason, b.article_ids, now,
+                    run_id) for b in bad])
+            # The same file quarantined again (a name reused) keeps one row; on a lake a MERGE.
+            upsert(con, "landing_quarantine", "s_landing_quarantine", [c for c, _ in columns], ["batch_file"],
+                   "error = excluded.error, article_ids = excluded.article_ids,"
+                   " quarantined_at = excluded.quarantined_at, load_run_id = excluded.load_run_id")
             con.execute(
-                "INSERT INTO landing_quarantine VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (batch_file) DO UPDATE"
-                " SET error = excluded.error, article_ids = excluded.article_ids,"
-                " quarantined_at = excluded.quarantined_at, load_run_id = excluded.load_run_id",
-                [b.path.name, b.path.name.removesuffix(".jsonl.gz"), b.run_id, b.reason, b.article_ids, now,
-                 run_id],
+                "INSERT INTO runs (run_id, kind, started_at, finished_at, status, failed, errors, loaded_at)"
+                " VALUES (?, 'load', ?, ?, 'partial', ?, ?::VARCHAR[], ?)",
+                [run_id, now, now, len(bad), lines, now],
             )
-        con.execute(
-            "INSERT INTO runs (run_id, kind, started_at, finished_at, status, failed, errors, loaded_at)"
-            " VALUES (?, 'load', ?, ?, 'partial', ?, ?::VARCHAR[], ?)",
-            [run_id, now, now, len(bad), lines, now],
-        )
+
+    retry_conflicts(record)  # another loader committing on a lake: run it again
     for b, line in zip(bad, lines, strict=True):
         landing.quarantine_batch(b)
         log.warning("%s (%d article ids salvaged; they will be fetched again)", line, len(b.article_ids))

@@ -446,7 +446,8 @@ def test_dockerfile_builds_on_the_official_image_from_the_lock():
     import tomllib
 
     packages = tomllib.loads((ROOT / "pyproject.toml").read_text())["tool"]["setuptools"]["packages"]
-    for package in packages:
+    # A subpackage (portal_ingest.airflow_plugin) comes with its top-level folder.
+    for package in sorted({p.split(".")[0] for p in packages}):
         assert re.search(rf"(?m)^COPY .*\b{package} /opt/portal-ingest/{package}$", text), (
             f"the Dockerfile does not copy package {package}"
         )
