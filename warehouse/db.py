@@ -82,7 +82,9 @@ def is_lake(con: duckdb.DuckDBPyConnection) -> bool:
     return bool(kind) and kind[0][0] == "ducklake"
 
 
-def _quote(text: str | Path) -> str:
+def sql_string(text: str | Path) -> str:
+    """A SQL string literal: ATTACH, SET and LOAD take no parameters (the values are our
+    own settings and paths, not input)."""
     return "'" + str(text).replace("'", "''") + "'"
 
 
@@ -109,16 +111,16 @@ def open_lake(
     if data_path is not None:
         if not read_only:
             Path(data_path).mkdir(parents=True, exist_ok=True)
-        options.append(f"DATA_PATH {_quote(data_path)}")
+        options.append(f"DATA_PATH {sql_string(data_path)}")
     if read_only:
         options.append("READ_ONLY")
     if as_of is not None:
-        options.append(f"SNAPSHOT_TIME {_quote(as_of)}")
+        options.append(f"SNAPSHOT_TIME {sql_string(as_of)}")
     try:
         if not shared:
             con = duckdb.connect()
             extensions.load(con, "ducklake", "postgres")
-            con.execute(f"ATTACH {_quote(spec)} AS {LAKE_ALIAS} ({', '.join(options)})")
+            con.execute(f"ATTACH {sql_string(spec)} AS {LAKE_ALIAS} ({', '.join(options)})")
             alias = LAKE_ALIAS
         else:
             con, alias = _shared_attachment(spec, tuple(options))
@@ -160,7 +162,7 @@ def _shared_attachment(spec: str, options: tuple[str, ...]) -> tuple[duckdb.Duck
             used = set(aliases.values())
             alias = next(a for a in (LAKE_ALIAS, *(f"{LAKE_ALIAS}_{n}" for n in range(2, 10**6)))
                          if a not in used)
-            instance.execute(f"ATTACH {_quote(spec)} AS {alias} ({', '.join(options)})")
+            instance.execute(f"ATTACH {sql_string(spec)} AS {alias} ({', '.join(options)})")
             aliases[key] = alias
         return instance.cursor(), alias
 
@@ -214,16 +216,7 @@ def connect(
     """
     if is_lake_target(target):
         con = open_lake(target, read_only=read_only, as_of=as_of)
-        try:
-            _setup_session(con, target, read_only)
-            if read_only:
-                _check_schema(con, Path(str(_path_of(target))))
-            else:
-                migrate(con)
-        except BaseException:
-            con.close()
-            raise
-        return con
+        return _ready(con, target, read_only, Path(str(_path_of(target))))
     if as_of is not None:
         raise WarehouseError("--as-of needs a DuckLake warehouse (PORTAL_DUCKDB=ducklake:...); a file keeps no history")
     path = _path_of(target)
@@ -234,6 +227,12 @@ def connect(
     if not read_only:
         path.parent.mkdir(parents=True, exist_ok=True)
     con = open_with_lock_wait(path, read_only=read_only, timeout_s=lock_timeout_s)
+    return _ready(con, target, read_only, path)
+
+
+def _ready(con: duckdb.DuckDBPyConnection, target, read_only: bool, path: Path) -> duckdb.DuckDBPyConnection:
+    """Session settings, then the schema checked (a reader) or migrated (a writer);
+    the connection is closed if either fails. The same for a file and a lake."""
     try:
         _setup_session(con, target, read_only)
         if read_only:
@@ -250,7 +249,7 @@ def _setup_session(con: duckdb.DuckDBPyConnection, target, read_only: bool) -> N
     con.execute(f"SET TimeZone = '{TIMEZONE}'")
     con.execute("SET enable_progress_bar = false")  # it would print on the CLI's and the tasks' stdout
     if not read_only and isinstance(target, Settings) and target.memory_limit:
-        con.execute(f"SET memory_limit = {_quote(target.memory_limit)}")
+        con.execute(f"SET memory_limit = {sql_string(target.memory_limit)}")
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:

@@ -28,6 +28,7 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import extensions
+from warehouse.db import sql_string
 from warehouse.errors import QueryFailed, WarehouseError, WarehouseMissing
 
 # The index tokenizer: Snowball English stems, English stop words, digits kept ("2718/UBND-NC" is findable).
@@ -130,7 +131,7 @@ def build_lake_index(settings: Settings) -> dict:
     con = open_reader(settings, private=True)
     try:
         present = _tables(con)
-        con.execute("ATTACH '" + str(tmp).replace("'", "''") + "' AS portal_search_tmp")
+        con.execute(f"ATTACH {sql_string(tmp)} AS portal_search_tmp")
         try:
             for table in SEARCH_TABLES:
                 if table in present:

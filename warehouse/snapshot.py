@@ -18,7 +18,7 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import report, search
-from warehouse.db import connect, scalar
+from warehouse.db import connect, scalar, sql_string
 from warehouse.errors import WarehouseMissing
 
 LAKE_NOTHING_TO_PUBLISH = "a DuckLake warehouse: readers see every commit directly, nothing to publish"
@@ -51,11 +51,6 @@ def open_reader(settings: Settings, *, as_of: str | None = None, private: bool =
 log = logging.getLogger(__name__)
 
 
-def _quote(path: Path) -> str:
-    # ATTACH takes no parameters; the path comes from our Settings, not from input.
-    return "'" + str(path).replace("'", "''") + "'"
-
-
 def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None = None) -> Path | None:
     """Copy the warehouse to `settings.snapshot_path` atomically; returns that path.
 
@@ -74,7 +69,7 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
         leftover.unlink(missing_ok=True)
     try:
         source = scalar(con, "SELECT current_database()")
-        con.execute(f"ATTACH {_quote(tmp)} AS portal_snapshot_tmp")
+        con.execute(f"ATTACH {sql_string(tmp)} AS portal_snapshot_tmp")
         try:
             con.execute(f'COPY FROM DATABASE "{source}" TO portal_snapshot_tmp')
             con.execute("CHECKPOINT portal_snapshot_tmp")

@@ -25,7 +25,7 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import extensions
-from warehouse.db import scalar
+from warehouse.db import scalar, sql_string
 from warehouse.errors import QueryFailed, ReadOnlyQuery, WarehouseMissing
 from warehouse.snapshot import open_reader
 
@@ -52,7 +52,7 @@ def open_snapshot(settings: Settings, as_of: str | None = None) -> duckdb.DuckDB
         options = scalar(con, "SELECT options FROM duckdb_databases() WHERE database_name = current_database()")
         data = (options or {}).get("data_path") or settings.lake_data_path
         if data:
-            con.execute("SET allowed_directories = ['" + str(data).replace("'", "''") + "']")
+            con.execute(f"SET allowed_directories = [{sql_string(data)}]")
     else:
         extensions.load(con, "fts")  # the snapshot's search macros need it; loaded before access is shut
     con.execute("SET enable_external_access = false")  # no file writes/reads, even via EXPLAIN ANALYZE COPY

@@ -12,7 +12,15 @@ from __future__ import annotations
 from pathlib import Path
 
 from ingest.config import Settings
-from warehouse.db import LAKE_COMMITS_TABLE, connect, retry_conflicts, rows, scalar, transaction
+from warehouse.db import (
+    LAKE_COMMITS_TABLE,
+    connect,
+    retry_conflicts,
+    rows,
+    scalar,
+    sql_string,
+    transaction,
+)
 from warehouse.errors import WarehouseError, WarehouseMissing
 
 
@@ -27,7 +35,7 @@ def migrate_to_lake(settings: Settings, source: Path) -> dict[str, int]:
     connect(source, lock_timeout_s=settings.lock_timeout_s).close()  # the file at the current schema
     con = connect(settings)
     try:
-        quoted = "'" + str(source.resolve()).replace("'", "''") + "'"
+        quoted = sql_string(source.resolve())
         con.execute(f"ATTACH {quoted} AS tolake_source (READ_ONLY)")
         try:
             return retry_conflicts(lambda: _copy_all(con))
