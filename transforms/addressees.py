@@ -10,10 +10,17 @@ from __future__ import annotations
 
 import re
 
+from . import agencies
+
 _ASKS = re.compile(
     r"\b(?:requests?|requested|requesting|asks?|asked|directs?|directed|assigns?|assigned|instructs?|instructed|"
     r"urges?|urged|calls\s+on|called\s+on|calls\s+upon|called\s+upon|requires?|required|proposes?|proposed|demands?|demanded)\s+"
-    r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:)"
+    r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:|as\s+follows\b)"
+)
+# A header's "To:" cell, its names on the same line or as dash lines under it
+# ("To:\n- Ministries, ministerial-level agencies and Governmental agencies;").
+_TO = re.compile(
+    r"(?m)^[ \t]*(?:To|Kính\s+gửi|Kinh\s+gui)\s*:[ \t]*(?P<inline>[^\n]*)(?P<lines>(?:\n[ \t]*[-\u2013+\u2022][^\n]*)*)"
 )
 # Found by its verb first; the clause is then read backwards to the sentence start
 # (a lazy "anything before the verb" pattern would be quadratic on long bodies).
@@ -33,18 +40,46 @@ def _first_active(text: str) -> re.Match[str] | None:
     pos = 0
     while True:
         match = _ASKS.search(text, pos)
-        if match is None or not _NOT_WHO.match(match.group("who").strip()):
+        if match is None:
+            return None
+        who = match.group("who").strip()
+        # "requires strict compliance to ...": the object must name a body
+        if not _NOT_WHO.match(who) and _names_someone(who):
             return match
         pos = match.start() + 1
+
+
+def _names_someone(who: str) -> bool:
+    """A body, or a capitalised class of addressees ("Investors"); not "strict compliance"."""
+    who = re.sub(r"^(?:the|all)\s+", "", who)
+    return who[:1].isupper() or bool(agencies.resolve(who))
+
+
+def _header_to(text: str) -> tuple[int, list[str]] | None:
+    match = _TO.search(text)
+    if match is None:
+        return None
+    names = [match.group("inline")] + re.split(r"\n", match.group("lines"))
+    found = []
+    for line in names:
+        line = re.sub(r"^[ \t]*[-\u2013+\u2022]\s*", "", line).strip(" ;.,")
+        found += [n for n in _split(line) if n not in found]
+    return (match.start(), found) if found else None
 
 
 def addressees(text: str) -> list[str]:
     active = _first_active(text)
     passive = _ASKED.search(text)
+    header = _header_to(text)
+    first_request = min([m.start() for m in (active, passive) if m is not None], default=len(text))
+    if header and header[0] < first_request:
+        return header[1]
     if passive and (active is None or passive.start() < active.start()):
         breaks = list(_SENTENCE_BREAK.finditer(text, max(0, passive.start() - 500), passive.start()))
         start = breaks[-1].end() if breaks else max(0, passive.start() - 500)
         who = _subject_of(text[start : passive.start()].strip())
+        if who and not _names_someone(who):
+            who = active.group("who").strip() if active else None
     elif active:
         who = active.group("who").strip()
     else:

@@ -54,9 +54,61 @@ def fold(text: str) -> str:
     return text.translate(_FOLD)
 
 
+# Words that name the same thing in the registry's longer names, so one alias covers
+# "Chairmen/Chairpersons/Presidents of the People's Committees"; the first word of each
+# class stands for it in keys. Number is kept: "Chairman of the Provincial People's
+# Committee" is one body, "Chairpersons of provincial People's Committees" a group.
+_WORD_CLASSES = (
+    ("chairman", "chairperson", "chairwoman", "president"),
+    ("chairmen", "chairpersons", "chairwomen", "presidents"),
+    ("head", "leader"),
+    ("heads", "leaders"),
+    ("town", "township"),
+    ("towns", "townships"),
+    ("organization", "organisation"),
+    ("organizations", "organisations"),
+)
+_CLASS_OF = {word: words[0] for words in _WORD_CLASSES for word in words}
+_CLASS_PATTERN = {words[0]: "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")" for words in _WORD_CLASSES}
+# Between the parts of an enumeration: "A, B and C", "A, B, C", "A - B - C", "A/B" are one list.
+_LIST_SEP = r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+|\s+[\u2013\u2014-]\s+|\s*/\s*)"
+
+
 @lru_cache(maxsize=8192)
 def _key(text: str) -> str:
-    return re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
+    """The form two spellings of one name share: folded, apostrophes and "of the" dropped,
+    list separators one ", ", hyphens spaces, class words their class ("Chairwomen" -> "chairman")."""
+    key = re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
+    key = re.sub(r"(?<=\w) s\b", "s", key.replace("'", ""))  # "People s Committees": the apostrophe lost
+    key = re.sub(_LIST_SEP, ", ", key)
+    key = re.sub(r"(?<=\w)-(?=\w)", " ", key)
+    key = re.sub(r"\bof the\b", "of", key)
+    key = re.sub(r"\s+", " ", key).strip()
+    if len(key.split()) >= 3:  # classes only inside longer names: "Ministers" alone stays itself
+        key = re.sub(r"[a-z]+", lambda m: _CLASS_OF.get(m.group(0), m.group(0)), key)
+    return key
+
+
+def _alias_pattern(alias: str) -> str:
+    """A regex (on folded text) matching every spelling whose _key is the alias's key."""
+    key = _key(alias)
+    classes = len(key.split()) >= 3
+    out = []
+    for token in re.findall(r", |of |\s|[a-z0-9]+|.", key):
+        if token == ", ":
+            out.append(_LIST_SEP)
+        elif token == "of ":
+            out.append(r"of\s+(?:the\s+)?")
+        elif token == " ":
+            out.append(r"(?:\s+|\s*-\s*)")
+        elif re.fullmatch(r"[a-z0-9]+", token):
+            word = _CLASS_PATTERN.get(token, re.escape(token)) if classes else re.escape(token)
+            if word.endswith("s") and len(word) > 2 and word.isalpha():  # "people's", "people s"
+                word = word[:-1] + r"(?:'|\s)?s"
+            out.append(word + "'?")
+        else:
+            out.append(re.escape(token))
+    return "".join(out)
 
 
 def _load() -> list[Agency]:
@@ -84,7 +136,7 @@ def _alternation(keys) -> str:
     return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
 
 
-_NAMES = re.compile(r"(?<![\w])(?:" + _alternation(_BY_KEY) + r")(?![\w])")
+_NAMES = re.compile(r"(?<![\w])(?:" + "|".join(_alias_pattern(k) for k in sorted(_BY_KEY, key=len, reverse=True)) + r")(?![\w])")
 _ABBREVIATIONS = re.compile(r"(?<![\w-])(?:" + _alternation(_BY_ABBREVIATION) + r")(?![\w-])")
 
 # A leftover that still names a body: a capitalised phrase holding one of these nouns.
@@ -94,7 +146,14 @@ _BODY_NOUN = re.compile(
     r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering)\b"
 )
 _HEAD_WORDS = re.compile(r"\b(?:Heads?|Directors?|Chairm[ae]n|Chairpersons?|Leaders?|Leadership|of|the)\b|[\s,;]", re.I)
-_LEFTOVER_SPLIT = re.compile(r"\s*(?:[;,]|\band\b|\bor\b|\bas\s+well\s+as\b)\s*")
+# A leftover is cut at ";" and where a named body starts ("Binh Thuan Online, Binh Thuan
+# Radio"); a lower-case enumeration of classes sharing one qualifier stays one group
+# ("departments, committees and bodies of Ho Chi Minh City", "related organizations and individuals").
+_LEFTOVER_SPLIT = re.compile(
+    r"\s*;\s*|\s*(?:,\s*(?:and\s+|or\s+)?|\band\b|\bor\b|\bas\s+well\s+as\b)\s*(?=(?:the\s+)?[A-Z\u00C0-\u1EF9])"
+)
+# Lower-case classes of bodies ("the central agencies branched in the province").
+_CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors)\b")
 _ARTICLE = re.compile(r"^(?:the|all|other|each|its|their|and|of)\s+", re.I)
 
 
@@ -151,14 +210,41 @@ def _plural(phrase: str) -> tuple[str, list[tuple[int, str]]]:
     return phrase, pieces
 
 
-def resolve(phrase: str) -> list[str]:
-    """Canonical names of the bodies a phrase names, each once, in order; unknown bodies verbatim."""
-    return list(_resolve(phrase))
+def resolve(phrase: str, told: bool = False) -> list[str]:
+    """Canonical names of the bodies a phrase names, each once, in order; unknown bodies verbatim.
+
+    `told`: the phrase is the object of "assign/request X to", so a capitalised name is a
+    body even without a body word ("Assigning Binh Thuan Online, ... to place").
+    """
+    return list(_resolve(phrase, told))
+
+
+# "Chuong My, Ba Vi and My Duc districts": one body per name, "Chuong My district", ...
+_NAME = r"[A-Z\u00C0-\u1EF9][\w\u00C0-\u1EF9'-]*(?:\s+[A-Z\u00C0-\u1EF9][\w\u00C0-\u1EF9'-]*){0,3}"
+_PLACES = re.compile(
+    r"\b(?P<list>(?:" + _NAME + r"\s*,\s*)*" + _NAME + r"\s*,?\s+and\s+" + _NAME + r")\s+(?P<kind>districts|towns|cities|provinces|communes|wards)\b"
+)
+_SINGULAR = {"districts": "district", "towns": "town", "cities": "city", "provinces": "province", "communes": "commune", "wards": "ward"}
+
+
+def _places(phrase: str) -> tuple[str, list[tuple[int, str]]]:
+    """Named places sharing one plural class word, one body each (a registry name when it has one)."""
+    pieces: list[tuple[int, str]] = []
+    for match in list(_PLACES.finditer(phrase)):
+        kind = _SINGULAR[match.group("kind")]
+        for name in re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+", match.group("list")):
+            body = f"{name.strip()} {kind}"
+            agency = lookup(body)
+            pieces.append((match.start(), agency.name if agency else body))
+        phrase = phrase[: match.start()] + " " * (match.end() - match.start()) + phrase[match.end() :]
+    return phrase, pieces
 
 
 @lru_cache(maxsize=4096)  # addressees are resolved once per directive: the same phrases again and again
-def _resolve(phrase: str) -> tuple[str, ...]:
+def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     phrase, pieces = _plural(phrase)
+    phrase, places = _places(phrase)
+    pieces += places
     found = find(phrase)
     pieces += [(f.start, f.name) for f in found]
     cursor = 0
@@ -166,7 +252,7 @@ def _resolve(phrase: str) -> tuple[str, ...]:
         gap = phrase[cursor:f.start]
         offset = cursor
         for piece in _LEFTOVER_SPLIT.split(gap):
-            name = unknown_body(piece)
+            name = unknown_body(piece, told)
             if name:
                 pieces.append((offset + gap.find(piece), name))
         cursor = f.end
@@ -178,17 +264,20 @@ def _resolve(phrase: str) -> tuple[str, ...]:
     return tuple(names)
 
 
-def unknown_body(piece: str) -> str | None:
+def unknown_body(piece: str, told: bool = False) -> str | None:
     """A phrase the registry does not know that still names a body, cleaned; else None."""
     text = piece.strip(" .,:;()\"'")
-    text = re.sub(r"\s+(?:of|to|for|with|in|on|at|by)$", "", text)
+    text = re.sub(r"\s+(?:of|to|for|with|in|on|at|by|and|or)$", "", text)
     while True:
         stripped = _ARTICLE.sub("", text)
         if stripped == text:
             break
         text = stripped
     words = text.split()
-    if not (1 <= len(words) <= 12) or not text[:1].isupper() or not _BODY_NOUN.search(text):
+    if not (1 <= len(words) <= 12):
+        return None
+    named = text[:1].isupper() and (_BODY_NOUN.search(text) or (told and len(words) <= 6))
+    if not named and not _CLASS_NOUN.search(text):
         return None
     if not _HEAD_WORDS.sub("", text).strip():  # "Directors of" before a body found elsewhere
         return None

@@ -35,6 +35,10 @@ _ASK_VERB = re.compile(
     r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
     r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300}?)\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))"
 )
+_ASK_THAT = re.compile(
+    r"\b(?i:propos(?:e|es|ing)|request(?:s|ing)?|requir(?:e|es|ing)|recommend(?:s|ing)?|direct(?:s|ing)?)\s+that\s+"
+    r"(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
+)
 _COORDINATE = re.compile(
     r"\b(?i:coordinat(?:e|es|ing)|in\s+(?:close\s+)?(?:coordination|collaboration|cooperation)|cooperat(?:e|es|ing)|collaborat(?:e|es|ing))"
     r"(?:\s+(?:closely|well|effectively))?\s+with\s+(?P<who>[^.;:!?\n()]{3,300})"
@@ -48,8 +52,8 @@ _REPORT = re.compile(
 _VIA = re.compile(r"\(\s*(?:via|through)\s+(?P<who>[^)]{3,200})\)")
 # Where a governed phrase ends: a verb, a purpose, a time, a citation.
 _PHRASE_END = re.compile(
-    r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at|before|by|within|no\s+later|not\s+later|"
-    r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
+    r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at(?!\s+all\s+levels)|before|by|within|no\s+later|not\s+later|"
+    r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|not|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
     r"(?:shall|should|must|will|is|are|was|were)\b|(?:quarterly|monthly|weekly|annually|regularly|periodically|daily)\b|"
     r"(?!and\b|or\b|of\b)[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
     r"|\s*\(|,\s+(?=(?:to|in|for|ensuring|contributing|so|which|and\s+(?:to|report|propose|submit)))"
@@ -94,13 +98,15 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
         if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b)[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
-                     r"assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
+                     r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
             continue
         names = agencies.resolve(subject)
         if names:
             found += [(start, n) for n in names]
     for match in _ASK_VERB.finditer(text):
-        found += [(match.start("who"), n) for n in agencies.resolve(match.group("who"))]
+        found += [(match.start("who"), n) for n in agencies.resolve(match.group("who"), told=True)]
+    for match in _ASK_THAT.finditer(text):  # "Proposing that bodies and authorities at all levels not be ..."
+        found += [(match.start("who"), n) for n in agencies.resolve(_phrase(match.group("who")))]
     return found
 
 

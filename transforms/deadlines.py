@@ -5,6 +5,8 @@ Forms (CONTRACT section 1):
   "before December 15" (no year: the document's year), "by the end of June 2021";
 - relative: "within 10 days from the date of signing" counts from the document's
   `issued_on` (calendar days; "working days" depend on holidays, so no date);
+- a period ("from 00:00, 16/4/2020 until new direction of the Provincial People's
+  Committee", "from 1/4/2020 to 15/4/2020"): the whole phrase; `due_on` its end date, if any;
 - recurring or open ("quarterly", "before the 20th of every month", "regularly",
   "within 24 hours", "by 2021"): words only, `due_on` stays null.
 `due_text` is every time phrase of the item, verbatim, joined by "; " in order;
@@ -47,6 +49,14 @@ _DATE = (
 # "before 4:00 p.m. on October 5, 2020": a time of day may stand between the cue and the date.
 _CLOCK = r"(?:\d{1,2}\s*[:h.]\s*\d{2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|hrs?|hours)?|\d{1,2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?))\s*,?\s+(?:on\s+)?"
 _ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])", re.I)
+# "the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's
+# Committee": a period of application; it ends on its end date, or on a new order (no date).
+_PERIOD = re.compile(
+    r"\bfrom\s+(?:" + _CLOCK + r")?(?:the\s+)?" + _DATE.replace("?P<date>", "?P<start>") + r"\s*,?\s+(?:until|till|to)\s+(?:"
+    r"(?:" + _CLOCK + r")?(?:the\s+)?" + _DATE.replace("?P<date>", "?P<end>") + r"(?![\w/])"
+    r"|(?:a\s+|the\s+)?(?:new|further|other)\s+(?:directions?|notices?|instructions?|decisions?)(?:\s+(?:of|from)\s+the\s+[A-Z][^.;,\n]*)?)",
+    re.I,
+)
 _END_OF = re.compile(
     r"\b(?:by|before|until|no\s+later\s+than)\s+the\s+end\s+of\s+(?P<what>(?:" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?)"
     r"|(?:19|20)\d{2}|the\s+year|this\s+year)\b",
@@ -74,7 +84,7 @@ _RECURRING = re.compile(
     r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
     re.I,
 )
-_FORMS = (("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("year", _YEAR_ONLY))
+_FORMS = (("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("year", _YEAR_ONLY))
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,8 @@ def due(text: str, issued_on: date | None, year: int | None) -> tuple[date | Non
 def _due(kind: str, match: re.Match[str], issued_on: date | None, year: int | None) -> date | None:
     if kind == "absolute":
         return _date(match.group("date"), year)
+    if kind == "period":
+        return _date(match.group("end"), year) if match.group("end") else None
     if kind == "end_of":
         return _end_of(match.group("what"), year)
     if kind == "within":

@@ -9,6 +9,9 @@
        sections, recipients and addressee lists, site-name titles, month-first stamps,
        a passive announcement with "storm No. 5" inside its clause (letter 2694).
 1.3.0  directives as tasks: each directive's assignees, due_on, due_text (agency registry).
+1.4.0  tasks on real text: central groups and their spellings, lower-case classes of bodies,
+       "A, B and C districts", "proposing that X ...", a header's "To:" cell, "directs X as
+       follows", periods "from ... until ...", no speaker or "strict compliance" as a body.
 """
 
-PARSER_VERSION = "1.3.0"
+PARSER_VERSION = "1.4.0"

@@ -30,6 +30,8 @@ ARTICLE_FIELDS = (
     "references",
 )
 LIST_FIELDS = ("item_count", "items", "next_page")
+# Scored per directive (CONTRACT section 1, added 2026-12): who must act and by when.
+TASK_FIELDS = ("assignees", "due_on", "due_text")
 
 
 @dataclass(frozen=True)
@@ -106,6 +108,38 @@ class RealScore:
             f"  {name}\n    expected {json.dumps(want, ensure_ascii=False)[:400]}\n    got      {json.dumps(got, ensure_ascii=False)[:400]}"
             for name, want, got in self.misses.get(f, [])[:limit]
         )
+
+
+def task_view(directive: dict | None) -> dict:
+    """One directive's task fields; assignees as a set of (agency, role), order free.
+
+    A directive the parser did not produce (fewer items) is None in every field, a miss.
+    """
+    if directive is None:
+        return {f: None for f in TASK_FIELDS}
+    return {
+        "assignees": sorted({(a["agency"], a["role"]) for a in directive.get("assignees") or []}),
+        "due_on": directive.get("due_on"),
+        "due_text": directive.get("due_text"),
+    }
+
+
+def task_directives(expected: dict) -> list[dict]:
+    """The expected directives that carry task fields (objects with `assignees`)."""
+    return [d for d in expected.get("directives") or [] if isinstance(d, dict) and "assignees" in d]
+
+
+def score_tasks(parse, kind: str = "articles") -> RealScore:
+    """Task fields per directive (the share is of directives, not pages), matched by ordinal."""
+    result = RealScore(TASK_FIELDS)
+    for page in real_pages(kind):
+        wanted = task_directives(page.expected)
+        if not wanted:
+            continue
+        got = {d["ordinal"]: d for d in parse(page.body, page.url).get("directives") or []}
+        for directive in wanted:
+            result.add(f"{page.name} #{directive['ordinal']}", task_view(directive), task_view(got.get(directive["ordinal"])))
+    return result
 
 
 def score_articles(parse) -> RealScore:

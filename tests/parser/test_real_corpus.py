@@ -13,7 +13,7 @@ from urllib.parse import urlsplit
 
 from transforms import parse_article, parse_listing
 
-from .real_corpus import ARTICLE_FIELDS, LIST_FIELDS, real_pages, score_articles, score_lists
+from .real_corpus import ARTICLE_FIELDS, LIST_FIELDS, TASK_FIELDS, real_pages, score_articles, score_lists, score_tasks
 
 THRESHOLD = 0.98
 
@@ -24,6 +24,18 @@ def test_real_articles_score(capsys) -> None:
         print("\nreal corpus score, articles:\n" + result.report())
     failing = [f for f in ARTICLE_FIELDS if result.share(f) < THRESHOLD]
     details = "\n".join(f"{f} ({result.share(f):.2%}):\n{result.examples(f)}" for f in failing)
+    assert not failing, f"fields under {THRESHOLD:.0%}:\n{details}"
+
+
+def test_real_task_fields_score(capsys) -> None:
+    """Assignees (set of agency and role), due_on and due_text of every directive whose
+    answer carries them, at least 98% of the directives each."""
+    result = score_tasks(parse_article)
+    with capsys.disabled():
+        print("\nreal corpus score, task fields (per directive):\n" + result.report())
+    assert result.pages >= 28, "the corpus lost directives with task answers"
+    failing = [f for f in TASK_FIELDS if result.share(f) < THRESHOLD]
+    details = "\n".join(f"{f} ({result.share(f):.2%}):\n{result.examples(f, limit=20)}" for f in failing)
     assert not failing, f"fields under {THRESHOLD:.0%}:\n{details}"
 
 
