@@ -111,12 +111,18 @@ def _alias_pattern(alias: str) -> str:
     return "".join(out)
 
 
+def _head_aliases(name: str) -> tuple[str, ...]:
+    """A ministry is named by its minister too ("the Minister of Health" -> Ministry of Health),
+    as a department by its director (that one needs no alias: the department's name is inside)."""
+    return ("Minister of " + name.removeprefix("Ministry of "),) if name.startswith("Ministry of ") else ()
+
+
 def _load() -> list[Agency]:
     raw = json.loads(resources.files("transforms").joinpath("data/agencies.json").read_text(encoding="utf-8"))
     return [
         Agency(
             id=a["id"], name=a["name"], kind=a["kind"], level=a.get("level"), vi=a.get("vi"),
-            aliases=tuple(a.get("aliases") or ()), abbreviations=tuple(a.get("abbreviations") or ()),
+            aliases=tuple(a.get("aliases") or ()) + _head_aliases(a["name"]), abbreviations=tuple(a.get("abbreviations") or ()),
             in_use_from=a.get("in_use_from"), in_use_until=a.get("in_use_until"), merged_into=a.get("merged_into"),
         )
         for a in raw["agencies"]

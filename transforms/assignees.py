@@ -33,7 +33,7 @@ _SUBJECT_VERB = re.compile(
 )
 _ASK_VERB = re.compile(
     r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
-    r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300}?)\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))"
+    r"(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.:!?\n]{2,300}?)\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))"
 )
 _ASK_THAT = re.compile(
     r"\b(?i:propos(?:e|es|ing)|request(?:s|ing)?|requir(?:e|es|ing)|recommend(?:s|ing)?|direct(?:s|ing)?)\s+that\s+"
@@ -62,8 +62,8 @@ _PHRASE_END = re.compile(
 
 # A clause that opens with these is not "X shall": an imperative, a preposition, a purpose.
 _NOT_SUBJECT = re.compile(
-    r"(?:Assign|Request|Direct|Ask|Task|Report|Submit|Send|Coordinate|Propose|Advise|Continue|Urge|In|With|Under|According|"
-    r"Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It)\b"
+    r"(?:(?:Assign|Request|Direct|Ask|Task|Report|Submit|Send|Propos|Advis|Continu|Urg)(?:e|es|s|ed|ing)?|Coordinate|"
+    r"In|With|Under|According|Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It)\b"
 )
 
 

@@ -25,6 +25,18 @@ from transforms.addressees import addressees
             "Committee requests the Department of Health and relevant agencies to well perform the following contents:",
             ["Department of Health and relevant agencies"],
         ),
+        # a header's "To:" cell (real: hethongphapluat-dispatch-2601)
+        ("Hanoi, April 03, 2020\nTo:\n- Ministries, ministerial-level agencies and Governmental agencies;\n"
+         "- People's Committees of provinces.\nOn March 31, 2020, the Prime Minister assigns the following tasks:",
+         ["Ministries, ministerial-level agencies and Governmental agencies", "People's Committees of provinces"]),
+        ("To: Department of Health; Department of Finance\nThe Provincial People's Committee requests:",
+         ["Department of Health", "Department of Finance"]),
+        # "directed X as follows" (real: blawyers-hcmc-letter-2869)
+        ("This was an urgent letter, in which directed all departments, committees and bodies of Ho Chi Minh City as follows:",
+         ["all departments, committees and bodies of Ho Chi Minh City"]),
+        # the object of "requires" is no addressee when it names nobody (real: vss-document-2601)
+        ("The Government Office requires strict compliance to social distancing. Investors are requested to report.",
+         ["Investors"]),
         ("A meeting was held.", []),
         ("It requests that all units report.", []),
     ],

@@ -11,6 +11,8 @@ from transforms.assignees import assignees
 from transforms.deadlines import due
 
 DCC = "Chairmen of the People's Committees of districts, towns and city"
+MIN = "Ministers, heads of ministerial-level agencies and Government agencies"
+PCC = "Chairpersons of the People's Committees of provinces and centrally-run cities"
 
 
 def test_registry_is_well_formed() -> None:
@@ -45,6 +47,24 @@ def test_registry_is_well_formed() -> None:
         ("the Heads of provincial departments, agencies and branches; Chairmen of the People's Committees of districts, towns and city",
          ["Heads of provincial departments, agencies and branches", DCC]),
         ("the Provincial Steering Committee", ["Provincial Steering Committee"]),  # unknown: verbatim
+        # spellings of one name: list separators, the apostrophe lost, "of the", title words
+        ("Ministries, ministerial-level agencies, government-attached agencies, People s Committees of provinces and centrally-run cities",
+         [MIN, PCC]),
+        ("Ministers, heads of ministerial-level agencies, heads of government-attached agencies, chairpersons of "
+         "provincial-level People's Committees and related organizations and individuals",
+         [MIN, PCC, "related organizations and individuals"]),
+        ("The Minister, Leader of ministerial-level agencies, Leader of agencies of Government, President of People's "
+         "Committee of the provinces and cities directly under the Government", [MIN, PCC]),
+        ("Chairman/Chairwomen of People's Committees of Districts, Wards \u2013 Communes \u2013 Towns",
+         [DCC, "People's Committees of communes, wards and towns"]),
+        ("People's Committee of districts, towns, cities", [DCC]),
+        ("Department of Labour - Invalids and Social Affairs", ["Department of Labour, Invalids and Social Affairs"]),
+        # lower-case classes of bodies: one group, verbatim
+        ("the central agencies branched in the province", ["central agencies branched in the province"]),
+        ("departments, committees and bodies of Ho Chi Minh City", ["departments, committees and bodies of Ho Chi Minh City"]),
+        # named places sharing one class word: one body each, a registry name when there is one
+        ("Chuong My, Ba Vi and My Duc districts", ["Chuong My district", "Ba Vi district", "My Duc district"]),
+        ("Van Lam and Yen My districts", ["People's Committee of Van Lam district", "People's Committee of Yen My district"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
@@ -94,6 +114,18 @@ def test_lead_coordinate_report_to() -> None:
          [(DCC, "addressee")]),
         ("The heads of agencies shall be held responsible before the Chairman of the Provincial People's Committee.",
          [(DCC, "addressee")]),
+        # "requesting X to", "assigning X to": X is told to act, named bodies without a body word too
+        ("Assigning Binh Thuan Online, Binh Thuan Radio \u2013 Television Station to place this announcement.",
+         [("Binh Thuan Online", "lead"), ("Binh Thuan Radio \u2013 Television Station", "lead")]),
+        ("Proposing the entire people and requesting all agencies, departments, units, fatherland front, unions; the "
+         "central agencies branched in the province to continue.",
+         [("Relevant agencies and units", "lead"), ("Provincial Vietnam Fatherland Front Committee", "lead"),
+          ("Socio-political organizations", "lead"), ("central agencies branched in the province", "lead")]),
+        # "proposing that X ...": X leads; "people" is no body
+        ("Proposing that bodies and authorities at all levels not be neglected.", [("bodies and authorities at all levels", "lead")]),
+        ("Proposing that people strictly wear masks.", [(DCC, "addressee")]),
+        # a speaker is not told to act
+        ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
 )
 def test_roles(text, roles) -> None:
@@ -121,6 +153,10 @@ def test_roles(text, roles) -> None:
         ("until the end of 2020", "2020-12-31", "until the end of 2020"),
         ("complete by October 2020", None, "by October 2020"),
         ("before the rainy season", None, None),
+        # a period of application: its end date, or none when a new order ends it
+        ("the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's Committee.", None,
+         "from 00:00, 16/4/2020 until new direction of the Provincial People's Committee"),
+        ("apply from 1/10/2020 to 15/10/2020.", "2020-10-15", "from 1/10/2020 to 15/10/2020"),
         ("Decision No. 22/2020/QD-UBND dated 12/8/2020", None, None),
     ],
 )
