@@ -77,8 +77,8 @@ class TaskScore:
     def report(self) -> str:
         lines = [f"{'task field':<20} {'right':>5} / {self.total:<4} share"]
         for f in TASK_FIELDS:
-            share = self.right[f] / self.total if self.total else 0.0
-            lines.append(f"{f:<20} {self.right[f]:>5} / {self.total:<4} {share:.2%}")
+            share = f"{self.right[f] / self.total:.2%}" if self.total else "n/a (no directives)"
+            lines.append(f"{f:<20} {self.right[f]:>5} / {self.total:<4} {share}")
         return "\n".join(lines)
 
 
