@@ -72,7 +72,9 @@ class TaskScore:
                 if not gv["missing"] and wv[f] == gv[f]:
                     self.right[f] += 1
                 else:
-                    self.misses[f].append((name, i + 1, wv[f], "(no such directive)" if gv["missing"] else gv[f]))
+                    self.misses[f].append(
+                        (name, i + 1, wv[f], "(no such directive)" if gv["missing"] else gv[f])
+                    )
 
     def report(self) -> str:
         lines = [f"{'task field':<20} {'right':>5} / {self.total:<4} share"]
@@ -89,7 +91,10 @@ def short(value: object, limit: int = 300) -> str:
 
 def main(argv: list[str]) -> int:
     if len(argv) != 1:
-        print("usage: score.py BATCH   (a folder under tests/examples/real/incoming/)", file=sys.stderr)
+        print(
+            "usage: score.py BATCH   (a folder under tests/examples/real/incoming/)",
+            file=sys.stderr,
+        )
         return 2
     batch = argv[0]
     fields = RealScore(ARTICLE_FIELDS)
@@ -123,7 +128,9 @@ def main(argv: list[str]) -> int:
             print(f"- {f} | {name}\n    expected {short(want)}\n    got      {short(got)}")
     for f in TASK_FIELDS:
         for name, ordinal, want, got in tasks.misses[f]:
-            print(f"- directive {ordinal} {f} | {name}\n    expected {short(want)}\n    got      {short(got)}")
+            print(
+                f"- directive {ordinal} {f} | {name}\n    expected {short(want)}\n    got      {short(got)}"
+            )
     return 0
 
 
