@@ -15,7 +15,7 @@ from . import agencies
 _ASKS = re.compile(
     r"\b(?:requests?|requested|requesting|asks?|asked|directs?|directed|assigns?|assigned|instructs?|instructed|"
     r"urges?|urged|calls\s+on|called\s+on|calls\s+upon|called\s+upon|requires?|required|proposes?|proposed|demands?|demanded)\s+"
-    r"(?P<who>(?:the\s+)?[A-Za-z][^.:!?\n]{2,400}?)\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:|as\s+follows\b)"
+    r"(?P<who>(?:the\s+)?[A-Za-z](?:[^.:!?\n]|\.{3}){2,400}?)(?:\s+(?:(?:to|shall|must|should)\s+(?=[a-z])|to\s*:|as\s+follows\b)|\s*:)"
 )
 # A header's "To:" cell, its names on the same line or as dash lines under it
 # ("To:\n- Ministries, ministerial-level agencies and Governmental agencies;").

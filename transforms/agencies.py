@@ -117,8 +117,12 @@ def _head_aliases(name: str) -> tuple[str, ...]:
     return ("Minister of " + name.removeprefix("Ministry of "),) if name.startswith("Ministry of ") else ()
 
 
+def _raw() -> dict:
+    return json.loads(resources.files("transforms").joinpath("data/agencies.json").read_text(encoding="utf-8"))
+
+
 def _load() -> list[Agency]:
-    raw = json.loads(resources.files("transforms").joinpath("data/agencies.json").read_text(encoding="utf-8"))
+    raw = _raw()
     return [
         Agency(
             id=a["id"], name=a["name"], kind=a["kind"], level=a.get("level"), vi=a.get("vi"),
@@ -152,14 +156,27 @@ _BODY_NOUN = re.compile(
     r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering)\b"
 )
 _HEAD_WORDS = re.compile(r"\b(?:Heads?|Directors?|Chairm[ae]n|Chairpersons?|Leaders?|Leadership|of|the)\b|[\s,;]", re.I)
-# A leftover is cut at ";" and where a named body starts ("Binh Thuan Online, Binh Thuan
-# Radio"); a lower-case enumeration of classes sharing one qualifier stays one group
+# A leftover is cut at ";" and where a named body or a new head starts ("Binh Thuan Online,
+# Binh Thuan Radio", "..., directors of hospitals"); a lower-case enumeration of classes sharing one qualifier stays one group
 # ("departments, committees and bodies of Ho Chi Minh City", "related organizations and individuals").
+# An ellipsis ends an enumeration ("people's markets ... and the entire People").
 _LEFTOVER_SPLIT = re.compile(
-    r"\s*;\s*|\s*(?:,\s*(?:and\s+|or\s+)?|\band\b|\bor\b|\bas\s+well\s+as\b)\s*(?=(?:the\s+)?[A-Z\u00C0-\u1EF9])"
+    r"(\s*;\s*|\s*(?:\.{3}|\u2026)\s*|\s*(?:,\s*(?:and\s+|or\s+)?|\band\b|\bor\b|\bas\s+well\s+as\b)\s*"
+    r"(?=(?:the\s+)?[A-Z\u00C0-\u1EF9]|(?:directors|heads|chairm[ae]n|chairpersons|chiefs|leaders|managers)\b))"
 )
 # Lower-case classes of bodies ("the central agencies branched in the province").
-_CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors)\b")
+_CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors|ministries)\b")
+
+# Another province named with a provincial body makes it that province's, not the registry's.
+_PLACE = "(?:" + "|".join(re.escape(fold(p)).replace(r"\ ", r"\s+") for p in sorted(_raw()["other_provinces"], key=len, reverse=True)) + ")"
+_PLACE_BEFORE = re.compile(r"(?<![\w])" + _PLACE + r"(?:\s+(?:province|city)(?:'s)?)?(?:\s+provincial)?\s+$")
+_PLACE_AFTER = re.compile(r"^\s+(?:of|in)\s+(?:the\s+)?" + _PLACE + r"(?:\s+(?:province|city))?(?![\w])")
+# "agencies affiliated to the Ministry of Health": the ministry qualifies, it is not told to act.
+_QUALIFIER_BEFORE = re.compile(r"\b(?:affiliated|attached|belonging|subordinate)\s+to\s+(?:the\s+)?$|\b(?:directly\s+)?under\s+(?:the\s+)?$")
+# A lower-case list goes on after a group's name: "heads of agencies, units, businesses" is not "agencies and units".
+_LIST_GOES_ON = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?!(?:the|all|other|its|their)\b)(?=[a-z])")
+# "directors of hospitals and facilities ...": the heads of a class of bodies.
+_HEADS_OF = re.compile(r"(?:directors|heads|chairm[ae]n|chairpersons|chiefs|leaders|managers)\s+of\s+\w", re.I)
 _ARTICLE = re.compile(r"^(?:the|all|other|each|its|their|and|of)\s+", re.I)
 
 
@@ -178,7 +195,26 @@ def find(phrase: str) -> list[Found]:
 @lru_cache(maxsize=4096)
 def _find(phrase: str) -> tuple[Found, ...]:
     folded = fold(phrase)
-    hits = [Found(m.start(), m.end(), _BY_KEY[_key(m.group(0))].name) for m in _NAMES.finditer(folded)]
+    hits = []
+    starts = {m.start() for m in _NAMES.finditer(folded)}
+    for m in _NAMES.finditer(folded):
+        agency = _BY_KEY[_key(m.group(0))]
+        before, after = folded[: m.start()], folded[m.end() :]
+        if _QUALIFIER_BEFORE.search(before):
+            continue
+        text = phrase[m.start() : m.end()]
+        if agency.kind == "group" and text == text.lower() and " of " not in text:
+            goes_on = _LIST_GOES_ON.match(after)
+            if goes_on and m.end() + goes_on.end() not in starts:
+                continue
+        if agency.level == "province" and agency.kind in ("department", "sector"):
+            place_before, place_after = _PLACE_BEFORE.search(before), _PLACE_AFTER.match(after)
+            if place_before or place_after:
+                start = place_before.start() if place_before else m.start()
+                end = m.end() + (place_after.end() if place_after else 0)
+                hits.append(Found(start, end, phrase[start:end]))
+                continue
+        hits.append(Found(m.start(), m.end(), agency.name))
     for m in _ABBREVIATIONS.finditer(phrase):
         if not any(h.start < m.end() and m.start() < h.end for h in hits):
             hits.append(Found(m.start(), m.end(), _BY_ABBREVIATION[m.group(0)].name))
@@ -186,7 +222,10 @@ def _find(phrase: str) -> tuple[Found, ...]:
     return tuple(hits)
 
 
-_PLURAL = re.compile(r"\b(?:the\s+)?(?P<head>Departments|Ministries)\s+of\s+(?P<list>[^;.:()]+)")
+_PLURAL = re.compile(
+    r"\b(?:the\s+)?(?P<head>(?:Directors\s+of\s+(?:the\s+)?)?Departments|(?:Ministers\s+of\s+(?:the\s+)?)?Ministries|Ministers)"
+    r"\s+of\s*:?\s+(?P<list>[^;.:()]+)"
+)
 
 
 def _plural(phrase: str) -> tuple[str, list[tuple[int, str]]]:
@@ -196,7 +235,7 @@ def _plural(phrase: str) -> tuple[str, list[tuple[int, str]]]:
     """
     pieces: list[tuple[int, str]] = []
     for match in list(_PLURAL.finditer(phrase)):
-        head = "Department of " if match.group("head") == "Departments" else "Ministry of "
+        head = "Department of " if match.group("head").endswith("Departments") else "Ministry of "
         names, end = [], match.start()
         pos = match.start("list")
         for part in re.split(r"(,\s*(?:and\s+)?(?:of\s+)?|\s+and\s+of\s+)", match.group("list")):
@@ -251,13 +290,15 @@ def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     phrase, pieces = _plural(phrase)
     phrase, places = _places(phrase)
     pieces += places
-    found = find(phrase)
+    found = list(find(phrase))
+    found += _next_level(phrase, found)
+    found.sort(key=lambda f: f.start)
     pieces += [(f.start, f.name) for f in found]
     cursor = 0
     for f in [*found, Found(len(phrase), len(phrase), "")]:
         gap = phrase[cursor:f.start]
         offset = cursor
-        for piece in _LEFTOVER_SPLIT.split(gap):
+        for piece in _leftover_pieces(gap):
             name = unknown_body(piece, told)
             if name:
                 pieces.append((offset + gap.find(piece), name))
@@ -270,20 +311,57 @@ def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     return tuple(names)
 
 
+_LEVEL_WORD = re.compile(r"(?:districts|communes|wards|towns|provinces)$", re.I)
+_AND_LEVEL = re.compile(r"\s*,?\s+and\s+(?:the\s+|of\s+)?(?P<level>districts|communes|wards|provinces)\b", re.I)
+
+
+def _next_level(phrase: str, found: list[Found]) -> list[Found]:
+    """ "Chairmen of the People's Committees of districts and communes": the communes' group too."""
+    extra = []
+    for hit in found:
+        said = phrase[hit.start : hit.end]
+        more = _AND_LEVEL.match(phrase, hit.end)
+        if not _LEVEL_WORD.search(said) or not more:
+            continue
+        prefix = _LEVEL_WORD.sub("", said)
+        bare = re.sub(r"^.*?(?=People's\s+Committees?\s+of\s)", "", prefix, flags=re.I)
+        agency = lookup(prefix + more.group("level")) or lookup(bare + more.group("level"))
+        if agency is not None:
+            extra.append(Found(more.start("level"), more.end(), agency.name))
+    return extra
+
+
+def _leftover_pieces(gap: str) -> list[str]:
+    """The gap between registry names cut into candidate bodies; a part after "and" that is no
+    body alone stays with the one before ("Department of Medical Examination and Treatment")."""
+    parts = _LEFTOVER_SPLIT.split(gap)
+    pieces: list[str] = []
+    for i in range(0, len(parts), 2):
+        sep = parts[i - 1] if i else ""
+        if pieces and re.fullmatch(r"\s*(?:and|or)\s*", sep) and not unknown_body(parts[i]):
+            pieces[-1] += sep + parts[i]
+        else:
+            pieces.append(parts[i])
+    return pieces
+
+
 def unknown_body(piece: str, told: bool = False) -> str | None:
     """A phrase the registry does not know that still names a body, cleaned; else None."""
-    text = piece.strip(" .,:;()\"'")
-    text = re.sub(r"\s+(?:of|to|for|with|in|on|at|by|and|or)$", "", text)
+    text = piece.strip(" .,:;()\"'\u2026")
+    text = re.sub(r"(?:\s+(?:of|to|for|with|in|on|at|by|and|or|the))+$", "", text)
     while True:
         stripped = _ARTICLE.sub("", text)
         if stripped == text:
             break
         text = stripped
     words = text.split()
-    if not (1 <= len(words) <= 12):
+    if not (1 <= len(words) <= 16):
         return None
     named = text[:1].isupper() and (_BODY_NOUN.search(text) or (told and len(words) <= 6))
-    if not named and not _CLASS_NOUN.search(text):
+    # a lower-case phrase names a class of bodies when its head noun does (before "of", "in", ...):
+    # "central agencies branched in the province", not "implementation of ... agencies"
+    head = re.split(r"\s+(?:of|in|on|for|to|with|at|under|from|by|about)\s+", text, maxsplit=1)[0]
+    if not named and not _CLASS_NOUN.search(head) and not _HEADS_OF.match(text):
         return None
     if not _HEAD_WORDS.sub("", text).strip():  # "Directors of" before a body found elsewhere
         return None

@@ -28,7 +28,7 @@ _SUBJECT_VERB = re.compile(
     r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
     # "The Provincial Police directs the forces to ...": a body doing in the present tense
-    r"(?:directs|instructs|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
+    r"(?:directs?|instructs?|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
     r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
 )
 _ASK_VERB = re.compile(
@@ -76,17 +76,30 @@ def _phrase(text: str) -> str:
     return text[: match.start()] if match else text
 
 
+# Bodies whose "directs X to" is the document itself speaking: X acts, not they.
+_SPEAKERS = {"Provincial People's Committee", "Chairman of the Provincial People's Committee", "Government", "Prime Minister"}
+# A body that directs or instructs (its own units) leads; what it directs is no further assignee.
+_DIRECTS = re.compile(r"\s*(?:to\s+|shall\s+)?(?i:direct|directs|instruct|instructs|guide|guides)\b")
+# "..., according to their functions and tasks, shall": an aside before the verb.
+_ASIDE = re.compile(
+    r",\s*(?:according\s+to|within|in\s+line\s+with|based\s+on|in\s+accordance\s+with|depending\s+on|in\s+the\s+scope\s+of)\b[^,]*,?\s*$"
+)
+# Words that start a new body in a list of subjects: "Ministers, heads of ..., chairpersons of ...".
+_HEAD = r"(?:heads?|directors?|chairm[ae]n|chairpersons?|chiefs?|leaders?|related|relevant)\b"
+
+
 def _lead_subjects(text: str) -> list[tuple[int, str]]:
     found = []
+    passing_down: list[tuple[int, int]] = []
     for clause in _CLAUSE.finditer(text):
         start = clause.end()
-        rest = text[start : start + 320]
+        rest = text[start : start + 640]
         if not rest or not (rest[0].isupper() or rest.startswith(("the ", "all "))) or re.match(r"To\b", rest):
             continue
         verb = _SUBJECT_VERB.search(rest)
         if verb is None:
             continue
-        subject = rest[: verb.start()]
+        subject = _ASIDE.sub("", rest[: verb.start()])
         if _NOT_SUBJECT.match(subject) and "," in subject:
             # "Based on the situation, the Department of Health shall": the subject follows the opening phrase
             tail = subject.rsplit(",", 1)[1].strip()
@@ -97,13 +110,19 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
         bare = subject
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
-        if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b)[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
-                     r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 30 or _NOT_SUBJECT.match(subject):
+        if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b|" + _HEAD + r")[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
+                     r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject):
             continue
         names = agencies.resolve(subject)
+        if names and _DIRECTS.match(text, start + verb.start()):
+            if set(names) <= _SPEAKERS:
+                continue  # "The Provincial People's Committee directs X to": the document speaks, X acts
+            passing_down.append((start + verb.start(), start + verb.end()))
         if names:
             found += [(start, n) for n in names]
     for match in _ASK_VERB.finditer(text):
+        if _DIRECTS.match(text, match.start()) and any(a <= match.start() <= b for a, b in passing_down):
+            continue  # "The Provincial Police direct professional departments and local police to": its own units
         found += [(match.start("who"), n) for n in agencies.resolve(match.group("who"), told=True)]
     for match in _ASK_THAT.finditer(text):  # "Proposing that bodies and authorities at all levels not be ..."
         found += [(match.start("who"), n) for n in agencies.resolve(_phrase(match.group("who")))]

@@ -5,6 +5,7 @@ Forms (CONTRACT section 1):
   "before December 15" (no year: the document's year), "by the end of June 2021";
 - relative: "within 10 days from the date of signing" counts from the document's
   `issued_on` (calendar days; "working days" depend on holidays, so no date);
+- "within 14 days (since 12/7/2020)" looks back (who came within that time): no deadline;
 - a period ("from 00:00, 16/4/2020 until new direction of the Provincial People's
   Committee", "from 1/4/2020 to 15/4/2020"): the whole phrase; `due_on` its end date, if any;
 - recurring or open ("quarterly", "before the 20th of every month", "regularly",
@@ -66,7 +67,9 @@ _END_OF = re.compile(
 _MONTH_YEAR = re.compile(r"\b(?:by|before|until|no\s+later\s+than|within)\s+" + _MONTH + r"\s*,?\s*(?:19|20)\d{2}\b", re.I)
 _YEAR_ONLY = re.compile(r"\b(?:by|until|before)\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})\b(?![/\d-])", re.I)
 _WITHIN = re.compile(
-    r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)"
+    r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)\b"
+    # "people coming back from Da Nang within 14 days (since 12/7/2020)": a look back, no deadline
+    r"(?!\s*\(?\s*(?:since|before\s+(?:arriving|entering|returning)|prior\s+to\s+(?:arriving|entering|returning))\b)"
     r"(?P<anchor>\s+(?:from|after|since|of)\s+(?:the\s+)?(?:date\s+of\s+)?(?:the\s+)?"
     r"(?P<what>signing|signature|issuance|issue|promulgation|receipt|receiving|date\s+of\s+signing)(?:\s+date)?"
     r"(?:\s+(?:of\s+)?(?:this|the)\s+(?:(?:official\s+)?(?:letter|telegram|dispatch)|decision|directive|plan|document|notice|"

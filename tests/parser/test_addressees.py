@@ -37,6 +37,10 @@ from transforms.addressees import addressees
         # the object of "requires" is no addressee when it names nobody (real: vss-document-2601)
         ("The Government Office requires strict compliance to social distancing. Investors are requested to report.",
          ["Investors"]),
+        # "requests X:" with an ellipsis inside the list (held-out hungyen-telegram-2491)
+        ("the Chairman requests the heads of provincial departments; heads of agencies, units, people's markets ... and "
+         "the entire People:\n- To continue", ["heads of provincial departments",
+                                                "heads of agencies, units, people's markets ... and the entire People"]),
         ("A meeting was held.", []),
         ("It requests that all units report.", []),
     ],

