@@ -29,7 +29,7 @@ _ASKED = re.compile(
     r"(?:requested|asked|assigned|directed|required|urged|instructed)\s+to\b"
 )
 _SENTENCE_BREAK = re.compile(r"[.:!?\n]")
-_NOT_WHO = re.compile(r"^(?:that|to|for|all\s+of|it|this|these|them|us)\b", re.I)
+_NOT_WHO = re.compile(r"^(?:that|to|for|all\s+of|it|this|these|them|us|in|on|at|by|under|according|with|from|of)\b", re.I)
 _CLAUSE_START = re.compile(r"^|,\s+(?=(?:the\s+|[A-Z]))")
 _PURPOSE = re.compile(r"^(?:in\s+order|to\s|in\s|on\s|for\s|accordingly|therefore|thus|moreover|the\s+\w+\s+clearly\s+states)", re.I)
 

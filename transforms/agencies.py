@@ -82,7 +82,7 @@ def _key(text: str) -> str:
     key = re.sub(r"(?<=\w) s\b", "s", key.replace("'", ""))  # "People s Committees": the apostrophe lost
     key = re.sub(_LIST_SEP, ", ", key)
     key = re.sub(r"(?<=\w)-(?=\w)", " ", key)
-    key = re.sub(r"\bof the\b", "of", key)
+    key = re.sub(r"\bof (?:the )?(?:(?:affected|concerned|respective) )?", "of ", key)
     key = re.sub(r"\s+", " ", key).strip()
     if len(key.split()) >= 3:  # classes only inside longer names: "Ministers" alone stays itself
         key = re.sub(r"[a-z]+", lambda m: _CLASS_OF.get(m.group(0), m.group(0)), key)
@@ -98,7 +98,7 @@ def _alias_pattern(alias: str) -> str:
         if token == ", ":
             out.append(_LIST_SEP)
         elif token == "of ":
-            out.append(r"of\s+(?:the\s+)?")
+            out.append(r"of\s+(?:the\s+)?(?:(?:affected|concerned|respective)\s+)?")
         elif token == " ":
             out.append(r"(?:\s+|\s*-\s*)")
         elif re.fullmatch(r"[a-z0-9]+", token):
@@ -146,14 +146,16 @@ def _alternation(keys) -> str:
     return "|".join(re.escape(k).replace(r"\ ", r"\s+") for k in sorted(keys, key=len, reverse=True))
 
 
-_NAMES = re.compile(r"(?<![\w])(?:" + "|".join(_alias_pattern(k) for k in sorted(_BY_KEY, key=len, reverse=True)) + r")(?![\w])")
+# "government-attached": a name glued to a hyphenated word is not that name
+_NAMES = re.compile(r"(?<![\w-])(?:" + "|".join(_alias_pattern(k) for k in sorted(_BY_KEY, key=len, reverse=True)) + r")(?![\w]|-\w)")
 _ABBREVIATIONS = re.compile(r"(?<![\w-])(?:" + _alternation(_BY_ABBREVIATION) + r")(?![\w-])")
 
 # A leftover that still names a body: a capitalised phrase holding one of these nouns.
 _BODY_NOUN = re.compile(
     r"\b(?:Committees?|Departments?|Sub-Departments?|Council|Board|Office|Ministry|Ministries|Agency|Agencies|Cent(?:er|re)s?|"
     r"Police|Command|Union|Association|Bank|Inspectorate|Station|Company|Corporation|Fund|Authority|Branch|Front|"
-    r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering)\b"
+    r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering|Administration|Institutes?|Bureau|Division|"
+    r"Academy|Court|Procuracy|Hospital|Newspaper|Television|Radio)\b"
 )
 _HEAD_WORDS = re.compile(r"\b(?:Heads?|Directors?|Chairm[ae]n|Chairpersons?|Leaders?|Leadership|of|the)\b|[\s,;]", re.I)
 # A leftover is cut at ";" and where a named body or a new head starts ("Binh Thuan Online,
@@ -173,6 +175,11 @@ _PLACE_BEFORE = re.compile(r"(?<![\w])" + _PLACE + r"(?:\s+(?:province|city)(?:'
 _PLACE_AFTER = re.compile(r"^\s+(?:of|in)\s+(?:the\s+)?" + _PLACE + r"(?:\s+(?:province|city))?(?![\w])")
 # "agencies affiliated to the Ministry of Health": the ministry qualifies, it is not told to act.
 _QUALIFIER_BEFORE = re.compile(r"\b(?:affiliated|attached|belonging|subordinate)\s+to\s+(?:the\s+)?$|\b(?:directly\s+)?under\s+(?:the\s+)?$")
+# "the Office of the Ministry of Health", "Inspectorate of the Department of Health": a unit of that
+# body, verbatim (a person's title before it -- "Director of the Department" -- names the body itself).
+_UNIT_OF = re.compile(
+    r"\b(?:office|inspectorate|board|division|bureau|institute|cent(?:er|re)|unit|department|agency|administration)\s+of\s+(?:the\s+)?$"
+)
 # A lower-case list goes on after a group's name: "heads of agencies, units, businesses" is not "agencies and units".
 _LIST_GOES_ON = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?!(?:the|all|other|its|their)\b)(?=[a-z])")
 # "directors of hospitals and facilities ...": the heads of a class of bodies.
@@ -200,10 +207,10 @@ def _find(phrase: str) -> tuple[Found, ...]:
     for m in _NAMES.finditer(folded):
         agency = _BY_KEY[_key(m.group(0))]
         before, after = folded[: m.start()], folded[m.end() :]
-        if _QUALIFIER_BEFORE.search(before):
+        if _QUALIFIER_BEFORE.search(before) or _UNIT_OF.search(before):
             continue
         text = phrase[m.start() : m.end()]
-        if agency.kind == "group" and text == text.lower() and " of " not in text:
+        if agency.kind == "group" and text == text.lower():
             goes_on = _LIST_GOES_ON.match(after)
             if goes_on and m.end() + goes_on.end() not in starts:
                 continue
@@ -298,7 +305,7 @@ def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     for f in [*found, Found(len(phrase), len(phrase), "")]:
         gap = phrase[cursor:f.start]
         offset = cursor
-        for piece in _leftover_pieces(gap):
+        for piece in _leftover_pieces(gap, told):
             name = unknown_body(piece, told)
             if name:
                 pieces.append((offset + gap.find(piece), name))
@@ -331,14 +338,14 @@ def _next_level(phrase: str, found: list[Found]) -> list[Found]:
     return extra
 
 
-def _leftover_pieces(gap: str) -> list[str]:
+def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
     """The gap between registry names cut into candidate bodies; a part after "and" that is no
     body alone stays with the one before ("Department of Medical Examination and Treatment")."""
     parts = _LEFTOVER_SPLIT.split(gap)
     pieces: list[str] = []
     for i in range(0, len(parts), 2):
         sep = parts[i - 1] if i else ""
-        if pieces and re.fullmatch(r"\s*(?:and|or)\s*", sep) and not unknown_body(parts[i]):
+        if pieces and re.fullmatch(r"\s*(?:and|or|,)\s*", sep) and not unknown_body(parts[i], told) and unknown_body(pieces[-1], told):
             pieces[-1] += sep + parts[i]
         else:
             pieces.append(parts[i])

@@ -79,47 +79,62 @@ def _phrase(text: str) -> str:
 # Bodies whose "directs X to" is the document itself speaking: X acts, not they.
 _SPEAKERS = {"Provincial People's Committee", "Chairman of the Provincial People's Committee", "Government", "Prime Minister"}
 # A body that directs or instructs (its own units) leads; what it directs is no further assignee.
-_DIRECTS = re.compile(r"\s*(?:to\s+|shall\s+)?(?i:direct|directs|instruct|instructs|guide|guides)\b")
+_DIRECTS = re.compile(r"\s*(?:to\s+|shall\s+)?(?:[a-z]+ly\s+)?(?i:direct|directs|instruct|instructs|guide|guides)\b")
 # "..., according to their functions and tasks, shall": an aside before the verb.
 _ASIDE = re.compile(
-    r",\s*(?:according\s+to|within|in\s+line\s+with|based\s+on|in\s+accordance\s+with|depending\s+on|in\s+the\s+scope\s+of)\b[^,]*,?\s*$"
+    r",\s*(?:according\s+to|within|in\s+line\s+with|based\s+on|in\s+accordance\s+with|depending\s+on|in\s+the\s+scope\s+of|"
+    r"with\s+the\s+(?:objective|aim|goal|purpose|motto)\s+of)\b.*,?\s*$"
 )
 # Words that start a new body in a list of subjects: "Ministers, heads of ..., chairpersons of ...".
 _HEAD = r"(?:heads?|directors?|chairm[ae]n|chairpersons?|chiefs?|leaders?|related|relevant)\b"
+
+
+def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
+    """(where the subject starts, its bodies, where its verb starts) in a clause, or None.
+
+    "Based on the situation, the Department of Health shall" and "For those who have left ...
+    to other provinces, the relevant provinces must": after an opening phrase, the subject
+    follows one of its commas.
+    """
+    starts = [0]
+    if _NOT_SUBJECT.match(rest):
+        starts = [m.end() for m in re.finditer(r",\s+(?=the\s|all\s|[A-Z\u00C0-\u1EF9])", rest[:400])]
+    for offset in starts:
+        candidate = rest[offset:]
+        verb = _SUBJECT_VERB.search(candidate)
+        if verb is None:
+            continue
+        subject = _ASIDE.sub("", candidate[: verb.start()])
+        bare = subject
+        for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
+            bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
+        if (re.search(r"[,;]\s*$|,\s+(?!the\b|and\b|" + _HEAD + r")[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
+                      r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare)
+                or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)):
+            continue
+        names = agencies.resolve(subject)
+        if names:
+            return offset, names, offset + verb.start()
+    return None
 
 
 def _lead_subjects(text: str) -> list[tuple[int, str]]:
     found = []
     passing_down: list[tuple[int, int]] = []
     for clause in _CLAUSE.finditer(text):
-        start = clause.end()
-        rest = text[start : start + 640]
+        rest = text[clause.end() : clause.end() + 640]
         if not rest or not (rest[0].isupper() or rest.startswith(("the ", "all "))) or re.match(r"To\b", rest):
             continue
-        verb = _SUBJECT_VERB.search(rest)
-        if verb is None:
+        found_here = _clause_subject(rest)
+        if found_here is None:
             continue
-        subject = _ASIDE.sub("", rest[: verb.start()])
-        if _NOT_SUBJECT.match(subject) and "," in subject:
-            # "Based on the situation, the Department of Health shall": the subject follows the opening phrase
-            tail = subject.rsplit(",", 1)[1].strip()
-            if not (tail[:1].isupper() or tail.startswith(("the ", "all "))):
-                continue
-            start += len(subject) - len(tail)
-            subject = tail
-        bare = subject
-        for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
-            bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
-        if re.search(r"[,;]\s*$|,\s+(?!the\b|and\b|" + _HEAD + r")[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
-                     r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare) or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject):
-            continue
-        names = agencies.resolve(subject)
-        if names and _DIRECTS.match(text, start + verb.start()):
+        offset, names, verb_at = found_here
+        start, verb_at = clause.end() + offset, clause.end() + verb_at
+        if _DIRECTS.match(text, verb_at):
             if set(names) <= _SPEAKERS:
                 continue  # "The Provincial People's Committee directs X to": the document speaks, X acts
-            passing_down.append((start + verb.start(), start + verb.end()))
-        if names:
-            found += [(start, n) for n in names]
+            passing_down.append((verb_at, verb_at + 12))
+        found += [(start, n) for n in names]
     for match in _ASK_VERB.finditer(text):
         if _DIRECTS.match(text, match.start()) and any(a <= match.start() <= b for a, b in passing_down):
             continue  # "The Provincial Police direct professional departments and local police to": its own units
@@ -127,6 +142,22 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
     for match in _ASK_THAT.finditer(text):  # "Proposing that bodies and authorities at all levels not be ..."
         found += [(match.start("who"), n) for n in agencies.resolve(_phrase(match.group("who")))]
     return found
+
+
+_CUT_END = re.compile(r"(?:[,;]\s*)?[^,;]*?(?:\.{3}|\u2026)\s*$")
+_VERBISH = re.compile(r"\b(?:shall|should|must|will|is|are|was|were|to|have|has|be)\b")
+
+
+def _only_bodies(text: str) -> list[str]:
+    """An item that is only a list of bodies ("Heads of Office of the Ministry of Health, General
+    Department of ..., Institutes ...", the closing article cut before its verb): each leads.
+    A last name cut by an ellipsis is left out."""
+    listed = _CUT_END.sub("", text).strip(" .;,")
+    pieces = [p.strip() for p in re.split(r"[,;]", listed) if p.strip()]
+    if len(pieces) < 2 or _VERBISH.search(listed) or not all(p[:1].isupper() for p in pieces):
+        return []
+    names = agencies.resolve(listed)
+    return names if len(names) >= 2 else []
 
 
 def assignees(text: str, addressees: list[str]) -> list[dict]:
@@ -150,6 +181,10 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
         elif _RANK[role] < _RANK[best[name]]:
             best[name] = role
     result = [{"agency": n, "role": best[n]} for n in order]
+    if not any(r["role"] == LEAD for r in result):
+        listed = _only_bodies(text)
+        if listed:
+            return [{"agency": n, "role": LEAD} for n in listed] + [r for r in result if r["agency"] not in listed]
     if not any(r["role"] == LEAD for r in result):
         named = {r["agency"] for r in result}
         actors = []

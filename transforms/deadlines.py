@@ -7,7 +7,9 @@ Forms (CONTRACT section 1):
   `issued_on` (calendar days; "working days" depend on holidays, so no date);
 - "within 14 days (since 12/7/2020)" looks back (who came within that time): no deadline;
 - a period ("from 00:00, 16/4/2020 until new direction of the Provincial People's
-  Committee", "from 1/4/2020 to 15/4/2020"): the whole phrase; `due_on` its end date, if any;
+  Committee", "from 1/4/2020 to 15/4/2020", "after July 31, 2021 until the social distancing
+  period is over"): the whole phrase; `due_on` its end date, if any;
+- a window ("in the first quarter of 2018"): words only;
 - recurring or open ("quarterly", "before the 20th of every month", "regularly",
   "within 24 hours", "by 2021"): words only, `due_on` stays null.
 `due_text` is every time phrase of the item, verbatim, joined by "; " in order;
@@ -53,9 +55,11 @@ _ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:dat
 # "the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's
 # Committee": a period of application; it ends on its end date, or on a new order (no date).
 _PERIOD = re.compile(
-    r"\bfrom\s+(?:" + _CLOCK + r")?(?:the\s+)?" + _DATE.replace("?P<date>", "?P<start>") + r"\s*,?\s+(?:until|till|to)\s+(?:"
+    r"\b(?:from|after)\s+(?:" + _CLOCK + r")?(?:the\s+)?" + _DATE.replace("?P<date>", "?P<start>") + r"\s*,?\s+(?:until|till|to)\s+(?:"
     r"(?:" + _CLOCK + r")?(?:the\s+)?" + _DATE.replace("?P<date>", "?P<end>") + r"(?![\w/])"
-    r"|(?:a\s+|the\s+)?(?:new|further|other)\s+(?:directions?|notices?|instructions?|decisions?)(?:\s+(?:of|from)\s+the\s+[A-Z][^.;,\n]*)?)",
+    r"|(?:a\s+|the\s+)?(?:new|further|other)\s+(?:directions?|notices?|instructions?|decisions?)(?:\s+(?:of|from)\s+the\s+[A-Z][^.;,\n]*)?"
+    # "after July 31, 2021 until the social distancing period is over"
+    r"|the\s+[a-z][^.;,()\n]{0,60}?\s+(?:is|are|has\s+been|have\s+been)\s+(?:over|lifted|ended|finished))",
     re.I,
 )
 _END_OF = re.compile(
@@ -65,6 +69,11 @@ _END_OF = re.compile(
 )
 # "by October 2020": a month, not a day: words only.
 _MONTH_YEAR = re.compile(r"\b(?:by|before|until|no\s+later\s+than|within)\s+" + _MONTH + r"\s*,?\s*(?:19|20)\d{2}\b", re.I)
+# "in the first quarter of 2018": a time window, no fixed day.
+_QUARTER = re.compile(
+    r"\b(?:in|during|by|before|within|until)\s+the\s+(?:first|second|third|fourth|last)\s+(?:quarter|half|six\s+months)\s+of\s+(?:19|20)\d{2}\b",
+    re.I,
+)
 _YEAR_ONLY = re.compile(r"\b(?:by|until|before)\s+(?:the\s+year\s+)?(?P<year>(?:19|20)\d{2})\b(?![/\d-])", re.I)
 _WITHIN = re.compile(
     r"\bwithin\s+(?:the\s+)?(?:next\s+)?" + _COUNT + r"\s+(?P<working>working\s+)?(?P<unit>days?|months?|hours?|weeks?)\b"
@@ -87,7 +96,7 @@ _RECURRING = re.compile(
     r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
     re.I,
 )
-_FORMS = (("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("year", _YEAR_ONLY))
+_FORMS = (("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("quarter", _QUARTER), ("year", _YEAR_ONLY))
 
 
 @dataclass(frozen=True)

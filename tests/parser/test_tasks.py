@@ -147,6 +147,16 @@ def test_lead_coordinate_report_to() -> None:
         # an aside before the verb
         ("The Department of Construction and the People's Committees of districts, cities and towns, according to their "
          "functions and tasks, shall strengthen State management.", [("Department of Construction", "lead"), (DCC, "lead")]),
+        # a subject after an opening phrase with commas; the provinces of a central letter are its provincial group
+        ("For those who have left the province or city to other provinces, the relevant provinces must organise.", [(PCC, "lead")]),
+        ("The Party Secretary, Chairman of the People's Committee of the affected provinces, and cities, with the objective "
+         "of ensuring safety, health, and life of the People as the top priority, to directly instruct the respective "
+         "functional agencies:", [("Party Secretary", "lead"), (PCC, "lead")]),
+        # an item that is only a list of bodies (the closing article cut before its verb), the cut name left out
+        ("Heads of Office of the Ministry of Health, General Department of Preventive Medicine, Drug Administration of "
+         "Vietnam, Department of Communication and Emulation, Commendation, Institutes \u2026",
+         [("Heads of Office of the Ministry of Health", "lead"), ("General Department of Preventive Medicine", "lead"),
+          ("Drug Administration of Vietnam", "lead"), ("Department of Communication and Emulation, Commendation", "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
@@ -180,6 +190,9 @@ def test_roles(text, roles) -> None:
         ("the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's Committee.", None,
          "from 00:00, 16/4/2020 until new direction of the Provincial People's Committee"),
         ("apply from 1/10/2020 to 15/10/2020.", "2020-10-15", "from 1/10/2020 to 15/10/2020"),
+        ("Do not increase prices in the first quarter of 2018;", None, "in the first quarter of 2018"),
+        ("No one may leave after July 31, 2021 until the social distancing period is over (except ...).", None,
+         "after July 31, 2021 until the social distancing period is over"),
         # a look back is no deadline (held-out quangtri-dispatch-549)
         ("mobilize people coming back from Da Nang within 14 days (since 12/7/2020) to declare", None, None),
         ("Decision No. 22/2020/QD-UBND dated 12/8/2020", None, None),
