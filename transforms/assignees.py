@@ -144,6 +144,30 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
     return found
 
 
+# "- The People's Committee of Hai Phong City organized a review ...; summarized ... and submit
+# them to the Hai Phong People's Council": a report of what a body did, up to the sentence end,
+# tells no one to act.
+_NARRATION = re.compile(
+    r"(?:^(?:[-+\u2022]\s+)?|(?<=[.:;!?])\s+|\n(?:[-+\u2022]\s+)?|\s-\s)(?P<subject>(?:The\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,150}?)"
+    r"\s+(?:has\s+|have\s+|had\s+)?(?P<verb>[a-z]+ed)\s+(?=(?:a|an|the|its|their|this|these|those|all)\s)"
+)
+_NOT_NARRATING = {"assigned", "tasked", "requested", "directed", "asked", "required", "authorized", "authorised", "concerned",
+                  "related", "attached", "affiliated", "based", "located", "placed", "listed", "named", "specialized"}
+
+
+def _narrated(text: str) -> list[tuple[int, int]]:
+    """Spans (a body's past-tense sentence) where no role is read."""
+    spans = []
+    for match in _NARRATION.finditer(text):
+        if match.group("verb") in _NOT_NARRATING or not agencies.resolve(match.group("subject")):
+            continue
+        if re.search(r"\b(?:shall|must|should|will|is|are|to|be|been|not|that)\b", match.group("subject")) or _NOT_SUBJECT.match(match.group("subject")):
+            continue
+        end = re.compile(r"\.(?:\s|$)|\n|\s-\s").search(text, match.end())
+        spans.append((match.start("subject"), end.start() if end else len(text)))
+    return spans
+
+
 _CUT_END = re.compile(r"(?:[,;]\s*)?[^,;]*?(?:\.{3}|\u2026)\s*$")
 _VERBISH = re.compile(r"\b(?:shall|should|must|will|is|are|was|were|to|have|has|be)\b")
 
@@ -171,6 +195,8 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
         via = re.compile(r"\s*" + _VIA.pattern).match(text, after)
         if via:
             roles += [(match.start("who") + 1, n, REPORT_TO) for n in agencies.resolve(_phrase(via.group("who")))]
+    told = _narrated(text)
+    roles = [r for r in roles if not any(a <= r[0] < b for a, b in told)]
     roles.sort(key=lambda r: r[0])
     best: dict[str, str] = {}
     order: list[str] = []

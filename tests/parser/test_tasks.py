@@ -157,6 +157,9 @@ def test_lead_coordinate_report_to() -> None:
          "Vietnam, Department of Communication and Emulation, Commendation, Institutes \u2026",
          [("Heads of Office of the Ministry of Health", "lead"), ("General Department of Preventive Medicine", "lead"),
           ("Drug Administration of Vietnam", "lead"), ("Department of Communication and Emulation, Commendation", "lead")]),
+        # a report of what a body did tells no one to act (held-out vcci-report-1389)
+        ("- The People's Committee of Hai Phong City organized a review of the charges; summarized the opinions and "
+         "submit them to the Hai Phong People's Council at its nearest session.", [(DCC, "addressee")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
