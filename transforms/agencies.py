@@ -355,7 +355,7 @@ def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
 def unknown_body(piece: str, told: bool = False) -> str | None:
     """A phrase the registry does not know that still names a body, cleaned; else None."""
     text = piece.strip(" .,:;()\"'\u2026")
-    text = re.sub(r"(?:\s+(?:of|to|for|with|in|on|at|by|and|or|the))+$", "", text)
+    text = re.sub(r"(?:[\s,;]+(?:of|to|for|with|in|on|at|by|and|or|the))+$", "", text).strip(" .,:;()\"'\u2026")
     while True:
         stripped = _ARTICLE.sub("", text)
         if stripped == text:

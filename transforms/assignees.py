@@ -110,7 +110,7 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
         if (re.search(r"[,;]\s*$|,\s+(?!the\b|and\b|" + _HEAD + r")[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
                       r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare)
-                or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)):
+                or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject) or re.search(r"[.!?]\s+[A-Z]", subject)):
             continue
         names = agencies.resolve(subject)
         if names:
