@@ -142,10 +142,15 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
     """A page that holds one document under its name: the title opens with it
     ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
     Decision". Nothing else on the page was issued, so that is the document."""
-    # the title, or else the first line of the text (a subtitle naming the document)
+    # the title, or else the first line of the text (a subtitle naming the document;
+    # a byline or a stamp of a few words before it does not count)
     body_start = title_end + 1
     first_line_end = text.find("\n", body_start)
     first_line_end = len(text) if first_line_end < 0 else first_line_end
+    while len(text[body_start:first_line_end].split()) < 5 and first_line_end < len(text):
+        body_start = first_line_end + 1
+        first_line_end = text.find("\n", body_start)
+        first_line_end = len(text) if first_line_end < 0 else first_line_end
     for start, end in ((0, title_end), (body_start, first_line_end)):
         first = next((m for m in mentions if start <= m.number.start < end), None)
         if first is None or first.type is None or first.type_start != start:
