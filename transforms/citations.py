@@ -23,10 +23,13 @@ _ISSUE_VERB = (
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|"
     r"has\s+sent|published|publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
 )
+# What may stand between the verb and the type phrase: "signed off on Decision No.",
+# "issued guidance in Official Letter No.", "approved the plan in Decision No.".
+VERB_PARTICLES = r"(?:\s+off)?(?:\s+on)?(?:\s+(?:[a-z]+\s+){0,2}?in)?"
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
 _VERB_BEFORE = re.compile(
-    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?(?:\s+in)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?{VERB_PARTICLES}\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
@@ -52,6 +55,14 @@ _DATED = re.compile(
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
     re.I,
 )
+# After the number (and its own details): ", signed by ...", " issued on ...".
+_PARTICIPLE_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,80}\))?(?:\s*,?\s*(?:dated\s+[^,;.]{4,30}?|of\s+(?:the\s+)?[A-Z][^,;.\d]{2,80}?))?"
+    r"\s*,?\s*(?:signed|issued|promulgated|released)\s+(?:by|on)\s",
+    re.I,
+)
+# What may open a sentence whose subject is the number itself.
+_SUBJECT_LEAD = r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
 _SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|[;\n]")
 
 
@@ -151,6 +162,11 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     if _VERB_BEFORE.search(clause):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
+        return ISSUED
+    # The number is what the sentence is about, told with a participle: "Decision No. X,
+    # signed by Vice Chairman ... on May 5, approves ...", "According to Official Dispatch
+    # No. X signed by ...". Not after "under", "implementing", "pursuant to": those cite.
+    if _PARTICIPLE_AFTER.match(after) and re.fullmatch(_SUBJECT_LEAD, clause.strip(), re.I):
         return ISSUED
     # A full-text document starts with its own number: "No. 26/CT-TTg  Hanoi, June 6, 2017".
     line_start = text.rfind("\n", 0, type_start) + 1

@@ -13,14 +13,23 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
+from .citations import (
+    HEADER,
+    ISSUED,
+    PASSIVE_ISSUE,
+    VERB_PARTICLES,
+    Mention,
+    clause_start,
+    sentence_end,
+)
 from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import find_numbers
 
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
-    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council)\b"
+    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council|"
+    r"Bank|Treasury|Administration|Directorate|Customs|Federation|Association|Academy|Institute|Corporation)\b"
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
@@ -42,7 +51,7 @@ _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
     r"publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
-    r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    r"(?:\s+and\s+\w+)?" + VERB_PARTICLES + r"\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
     re.I,
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
@@ -68,7 +77,9 @@ _OF_ORG = re.compile(
 _TO_RECIPIENTS = re.compile(
     r"to\s+(?:the\s+|all\s+|relevant\s+|provincial\s+|district\s+|local\s+|concerned\s+)*"
     r"(?:[A-Z][\w'-]*|departments|agencies|branches|sectors|units|localities|organizations|enterprises|communes|"
-    r"chairmen|heads|directors|leaders|people's)\b[^.;:]{0,150}?(?=\s+(?:on|about|regarding|concerning)\s)"
+    r"chairmen|heads|directors|leaders|people's|ministries|provinces|cities|districts|wards|schools|hospitals|businesses|"
+    r"companies|members|officials|investors|ministers|chairpersons|secretaries)\b[^.;:]{0,150}?"
+    r"(?=\s+(?:on|about|regarding|concerning)\s|\s+(?!during|including|according|following)[a-z]+ing\s)"
 )
 
 
@@ -102,6 +113,8 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         pick = _title_named(text, mentions, title_end)
     if pick is None:
         pick = _reported_on(text, mentions)
+    if pick is None:
+        pick = _content_told(text, mentions)
     if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
@@ -192,6 +205,39 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
     return None
 
 
+# "In Official Letter No. 789/UBND-KT dated May 5, 2021, the provincial People's
+# Committee requested departments to ...": the sentence tells what the document asks.
+_TOLD_LEAD = re.compile(r"(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
+_TOLD_VERB = re.compile(
+    r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
+    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
+)
+
+
+def _content_told(text: str, mentions: list[Mention]) -> Mention | None:
+    """Nothing announced: a sentence that opens with a typed number ("In Official
+    Letter No. X, ...") and goes on with an authority asking or deciding something
+    reports that document's content: the page is about it."""
+    for mention in mentions:
+        if mention.type is not None and _told_by(text, mention) is not None:
+            mention.role = ISSUED  # announced, by report
+            return mention
+    return None
+
+
+def _told_by(text: str, mention: Mention) -> str | None:
+    """The authority of "In <number> ..., <authority> requested ...", if the sentence is so built."""
+    start = clause_start(text, mention.type_start)
+    if not _TOLD_LEAD.fullmatch(text[start : mention.type_start].strip()):
+        return None
+    rest = text[mention.number.end : sentence_end(text, mention.number.end)]
+    comma = rest.find(", ", max(0, _skip_details(rest) - 2))
+    verb = _TOLD_VERB.search(rest, comma) if comma >= 0 else None
+    if verb is None or len(rest[comma : verb.start()]) > 120:
+        return None
+    return _org(rest[comma + 2 : verb.start()])
+
+
 def _issuer_words(text: str, mention: Mention) -> str | None:
     if mention.role == HEADER:
         found = _header_issuer(text, mention)
@@ -205,6 +251,9 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
     verb = _ISSUE_VERB_AT_END.search(clause)
+    told = _told_by(text, mention) if mention.role == ISSUED and not verb else None
+    if told:
+        return told
     if verb and mention.role == ISSUED:
         who = clause[: verb.start()]
         # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
@@ -273,6 +322,13 @@ def _org(phrase: str) -> str | None:
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
     # auxiliaries the verb match left behind: "... Committee has just", "... Committee signed and"
     phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|and))+$", "", phrase)
+    # a time between the subject and its verb: "Prime Minister Pham Minh Chinh on Monday", "... yesterday"
+    phrase = re.sub(
+        r"(?:,?\s+(?:on\s+(?:\w+day|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{4})?)|yesterday|today|"
+        r"last\s+week|this\s+week|earlier\s+this\s+\w+|in\s+[A-Z][a-z]+))+,?$",
+        "",
+        phrase,
+    )
     if phrase in _ABBREVIATIONS:
         return _ABBREVIATIONS[phrase]
     if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
@@ -434,7 +490,7 @@ def _skip_details(rest: str) -> int:
     """Skip "(...)", "dated 12/8/2020", "of the Provincial People's Committee" after a number."""
     pos = 0
     for _ in range(6):
-        while pos < len(rest) and rest[pos] in " ,\t":
+        while pos < len(rest) and (rest[pos] in " ,\t" or (rest[pos] == ")" and pos < 2)):  # ")" closing "(No. X)"
             pos += 1
         if rest.startswith("(", pos):
             close = rest.find(")", pos)
