@@ -25,13 +25,27 @@ _ISSUE_VERB = (
 )
 # What may stand between the verb and the type phrase: "signed off on Decision No.",
 # "issued guidance in Official Letter No.", "approved the plan in Decision No.".
-VERB_PARTICLES = r"(?:\s+off)?(?:\s+on)?(?:\s+(?:[a-z]+\s+){0,2}?in)?"
+VERB_PARTICLES = r"(?:\s+off)?(?:\s+on)?(?:\s+(?:[a-z]+\s+){0,2}?in)?(?:\s+the\s+issuance\s+of)?"
+# Between the verb (and its particles) and the type word: a determiner, the issuer's
+# possessive ("signed the Prime Minister's Dispatch No."), "new"/"urgent".
+OBJECT_LEAD = (
+    r"\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<owner>(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s\s+)?"
+    r"(?:(?:new|urgent|following)\s+)?$"
+)
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
 _VERB_BEFORE = re.compile(
-    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?{VERB_PARTICLES}\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?{VERB_PARTICLES}{OBJECT_LEAD}",
     re.I,
 )
+# No type word, only "No.": "signed the issuance of electricity No. 13/CD-TTg" (a machine
+# translation of công điện); the number's code gives the type.
+_VERB_BEFORE_UNTYPED = re.compile(
+    rf"\b{_ISSUE_VERB}{VERB_PARTICLES}\s+(?:(?:the|a|an)\s+)?(?:[a-z]+\s+){{0,2}}(?:No|Number)\s*\.?\s*:?\s*$", re.I
+)
+# "This is the notable content mentioned in Official Telegram 240/CD-TTg ...": the page reports it.
+_CONTENT_OF = re.compile(r"\bcontents?\s+(?:[a-z]+\s+){0,2}(?:in|of)\s+(?:the\s+)?$", re.I)
+_CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
     r"(?:was|were|is|are|being|(?:has|have|had)\s+(?:just\s+|recently\s+|now\s+)?been)\s+"
@@ -159,7 +173,9 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     clause = text[clause_start(text, type_start) : type_start]
     if _quoted(text, type_start):
         return CITED  # a quotation reports an earlier act: 'The reason ...: "... issued Notice No. X ..."'
-    if _VERB_BEFORE.search(clause):
+    if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
+        return ISSUED
+    if _CONTENT_OF.search(clause) and not _CITING.search(clause):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
         return ISSUED

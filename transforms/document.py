@@ -16,6 +16,7 @@ from datetime import date
 from .citations import (
     HEADER,
     ISSUED,
+    OBJECT_LEAD,
     PASSIVE_ISSUE,
     VERB_PARTICLES,
     Mention,
@@ -51,7 +52,7 @@ _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
     r"publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
-    r"(?:\s+and\s+\w+)?" + VERB_PARTICLES + r"\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    r"(?:\s+and\s+\w+)?" + VERB_PARTICLES + OBJECT_LEAD,
     re.I,
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
@@ -107,14 +108,15 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     """(document, warnings). text is title + "\\n" + body; title_end is len(title)."""
     warnings: list[str] = []
     pick = next((m for m in mentions if m.role == ISSUED), None)
+    told = _content_told(text, [m for m in mentions if pick is None or m.number.start < pick.number.start])
+    if told is not None and not any(m.role == HEADER for m in mentions):
+        pick = told  # "in Official Dispatch No. 80/CD-TTg ..., the PM requested ...", told before another is announced
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
         pick = _title_named(text, mentions, title_end)
     if pick is None:
         pick = _reported_on(text, mentions)
-    if pick is None:
-        pick = _content_told(text, mentions)
     if pick is None:
         return None, warnings
     issuer = _issuer_words(text, pick)
@@ -155,22 +157,27 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
     """A page that holds one document under its name: the title opens with it
     ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
     Decision". Nothing else on the page was issued, so that is the document."""
-    # the title, or else the first line of the text (a subtitle naming the document;
-    # a byline or a stamp of a few words before it does not count)
-    body_start = title_end + 1
-    first_line_end = text.find("\n", body_start)
-    first_line_end = len(text) if first_line_end < 0 else first_line_end
-    while len(text[body_start:first_line_end].split()) < 5 and first_line_end < len(text):
-        body_start = first_line_end + 1
-        first_line_end = text.find("\n", body_start)
-        first_line_end = len(text) if first_line_end < 0 else first_line_end
-    for start, end in ((0, title_end), (body_start, first_line_end)):
+    # the title, or else a line at the head of the text that opens with the document
+    # (a subtitle; in a newsletter the item's own line under its heading), before the
+    # first paragraph of running text
+    spans = [(0, title_end)]
+    pos = title_end + 1
+    for _ in range(4):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        spans.append((pos, end))
+        line = text[pos:end]
+        if len(line.split()) > 40 or end >= len(text):
+            break
+        pos = end + 1
+    for start, end in spans:
         first = next((m for m in mentions if start <= m.number.start < end), None)
         if first is None or first.type is None or first.type_start != start:
             continue
         word = first.type.split()[-1]
-        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word)
-        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b", text[end:], re.I):
+        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word) + "|document"
+        # "this Decision", "According to this Official letter", "The document is to reply ..."
+        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b|(?:^|\n)The\s+(?:\w+\s+)?(?:{words})\b", text[end:], re.I):
             first.role = HEADER
             return first
     return None
@@ -207,10 +214,14 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
 
 # "In Official Letter No. 789/UBND-KT dated May 5, 2021, the provincial People's
 # Committee requested departments to ...": the sentence tells what the document asks.
-_TOLD_LEAD = re.compile(r"(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
+_TOLD_LEAD = re.compile(r"(?:[A-Z][a-z]+,\s*)?(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
 _TOLD_VERB = re.compile(
     r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
     r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
+)
+# "..., ministers, heads of ... are tasked with ...": the request in the passive; who asks is not said.
+_TOLD_PASSIVE = re.compile(
+    r"\s+(?:are|is|were|was)\s+(?:also\s+)?(?:tasked|requested|asked|assigned|directed|urged|instructed|required)\s+(?:with|to)\b"
 )
 
 
@@ -232,10 +243,15 @@ def _told_by(text: str, mention: Mention) -> str | None:
         return None
     rest = text[mention.number.end : sentence_end(text, mention.number.end)]
     comma = rest.find(", ", max(0, _skip_details(rest) - 2))
-    verb = _TOLD_VERB.search(rest, comma) if comma >= 0 else None
-    if verb is None or len(rest[comma : verb.start()]) > 120:
+    if comma < 0:
         return None
-    return _org(rest[comma + 2 : verb.start()])
+    verb = _TOLD_VERB.search(rest, comma)
+    if verb is not None and len(rest[comma : verb.start()]) <= 120:
+        return _org(rest[comma + 2 : verb.start()]) or ""
+    passive = _TOLD_PASSIVE.search(rest, comma)
+    if passive is not None and len(rest[comma : passive.start()]) <= 250:
+        return ""  # told, by no one named: the issuer comes from the number
+    return None
 
 
 def _issuer_words(text: str, mention: Mention) -> str | None:
@@ -254,6 +270,8 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     told = _told_by(text, mention) if mention.role == ISSUED and not verb else None
     if told:
         return told
+    if verb and mention.role == ISSUED and verb.group("owner") and _org(verb.group("owner").strip()[:-2]):
+        return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
         who = clause[: verb.start()]
         # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
@@ -280,18 +298,32 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     """A full-text document names its issuer in capitals above the number:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
-    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-4:] if line_start > 0 else []
+    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-8:] if line_start > 0 else []
     same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
     if same_line:
         above.append(same_line)
+    # The issuer's name may be broken over lines ("MINISTRY OF" / "HEALTH OF VIETNAM"), as
+    # may the motto's ("SOCIALIST" / "REPUBLIC OF VIETNAM"): the capital lines nearest
+    # above the number, the motto's lines and rules left out, joined.
+    run: list[str] = []
     for line in reversed(above):
         line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
-        if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
+        if not line or _MOTTO_WORDS.search(line):
+            if run and line:
+                break
             continue
         letters = [c for c in line if c.isalpha()]
-        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-            return _org(_title_case(line))
+        if not letters or sum(c.isupper() for c in letters) / len(letters) <= 0.8:
+            break
+        if run and not re.search(r"\b(?:OF|AND|FOR|THE)$", line) and not re.match(r"(?:OF|AND|FOR)\b", run[0]):
+            break
+        run.insert(0, line)
+    if run:
+        return _org(_title_case(" ".join(run)))
     return None
+
+
+_MOTTO_WORDS = re.compile(r"^SOCIALIST$|REPUBLIC|INDEPENDENCE|Independence|Freedom|HAPPINESS|Happiness")
 
 
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on"}
@@ -525,6 +557,14 @@ def _header_subject(text: str, mention: Mention) -> str | None:
     "On" dropped), or "Approving the Master Plan ..." (an initial gerund lower-cased,
     as the announcement would say it), or a title in capitals as written."""
     lines = _header_lines_after(text, mention)[1:8]
+    # The place and date may be broken over lines ("Hanoi, February" / "27, 2022"): when a
+    # type name stands a few lines below, the header runs to it.
+    for index, line in enumerate(lines[:5]):
+        if _HEADER_STOP.match(line):
+            break
+        if _TYPE_LINE.match(line):
+            lines = lines[index:]
+            break
     typed = False
     for line in lines:
         if _HEADER_STOP.match(line):
@@ -536,7 +576,7 @@ def _header_subject(text: str, mention: Mention) -> str | None:
             continue
         if re.fullmatch(r"THE(?:\s+[A-Z'\u2019]+){1,3}", line) and typed:
             continue  # "THE GOVERNMENT" repeated under the subject
-        if find_dates(line[:40]) and re.match(r"^On\s", line) or len(line) > 300:
+        if find_dates(line[:40]) and re.match(r"^On\s", line) or (len(line) > 300 and not typed) or len(line) > 1000:
             return None  # "On April 15, 2020, the Prime Minister chaired ...": the text has begun
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:

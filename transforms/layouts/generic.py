@@ -30,7 +30,10 @@ _LATEST_HEADING = re.compile(r"^\s*(?:latest|newest|recent|most recent)\s+(?:new
 _OTHER_HEADING = re.compile(r"^\s*(?:other|related|more|further)\s+(?:news|articles|posts|stories)\b|^\s*tin\s+(?:kh[áa]c|li[êe]n\s+quan)", re.I)
 _DOC_DATE_LABEL = re.compile(r"\b(?:issu(?:ing|ed|e)|effective|expiry|signing|signed)\s+date\b|\bdate\s+of\s+(?:issue|signing)\b", re.I)
 _DATE_LABEL = re.compile(r"\b(?:published|posted|updated|date|ng[àa]y\s+đăng)\b\s*(?:on|at|:)?", re.I)
-_SITE_STRONG = re.compile(r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin", re.I)
+# "Báo X" is "X newspaper"; "CSDL"/"cơ sở dữ liệu" a database: a site's name, not a headline.
+_SITE_STRONG = re.compile(
+    r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin|^\s*báo\s|\bcsdl\b|cơ\s+sở\s+dữ\s+liệu", re.I
+)
 _SITE_WEAK = re.compile(r"province|provincial|hung\s*yen|h[ưu]ng\s*y[êe]n", re.I)
 _BREADCRUMB = re.compile(r"^\s*[»›>/|]|[»›>/|]\s*[»›>/|]")
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
@@ -119,7 +122,11 @@ def _is_brand(piece: str, brands: tuple[str, ...]) -> bool:
     folded = piece.casefold().strip(" .")
     if not folded or len(folded.split()) > 8:
         return False
-    return any(folded == b or (len(b) >= 4 and (b in folded or folded in b)) for b in brands)
+    if any(folded == b or (len(b) >= 4 and (b in folded or folded in b)) for b in brands):
+        return True
+    # "Báo Lao Động" beside the logo's "Lao Động English": the same name in other words
+    words = set(folded.split()) - {"báo", "the", "newspaper", "online", "english", "-"}
+    return len(words) >= 2 and any(words <= set(b.split()) for b in brands)
 
 
 _BRAND_CLASS = re.compile(r"(?:^|[\s_-])(?:logo|brand|site-?name|banner)(?:$|[\s_-])", re.I)
@@ -365,6 +372,9 @@ def _take_date(el: etree._Element, parts: PageParts, near_title: bool, labelled_
         return False  # "Home » News » Updated 15/02/2024": the site's navigation, not the article's stamp
     if _DOC_DATE_LABEL.search(text):
         return False  # a legal database's "Issuing date:14/09/2023" is the document's, not the page's
+    label = el.getprevious()
+    if label is not None and isinstance(label.tag, str) and len(text_of(label)) < 40 and _DOC_DATE_LABEL.search(text_of(label)):
+        return False  # ... or its "Issuing date:" | "25/05/2024" in two cells
     labelled = _DATE_LABEL.search(text)
     if not (labelled or near_title) or (labelled_only and not labelled):
         return False
@@ -487,11 +497,25 @@ def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> 
         if not children:
             break
         top = max(children, key=lambda c: totals.get(c, 0))
-        if totals.get(top, 0) >= 0.6 * totals[best]:
-            best = top
-        else:
+        if totals.get(top, 0) < 0.6 * totals[best]:
             break
+        # A full-text document's header ("MINISTRY OF HEALTH / Number: 03/2008/CT-BYT")
+        # beside its text belongs to it: do not leave it behind.
+        if any(_holds_header(c) for c in children if c is not top and totals.get(c, 0) and not is_chrome(c)):
+            break
+        best = top
     return best
+
+
+_HEADER_NUMBER = re.compile(r"(?:^|\n)\s*(?:No|Number|S[ốo])\s*\.?\s*:?\s*\d{1,5}\s*/\s*[\dA-ZĐ]", re.I)
+
+
+def _holds_header(el: etree._Element) -> bool:
+    if not any(isinstance(c.tag, str) and c.tag == "br" for c in el.iter()) and len(el) == 0:
+        text = el.text_content()
+    else:
+        text = "\n".join(t for t in el.itertext())
+    return bool(_HEADER_NUMBER.search(text[:600]))
 
 
 # ---------------------------------------------------------------- teaser boxes and comments
