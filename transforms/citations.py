@@ -175,7 +175,7 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
         return CITED  # a quotation reports an earlier act: 'The reason ...: "... issued Notice No. X ..."'
     if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
         return ISSUED
-    if _CONTENT_OF.search(clause) and not _CITING.search(clause):
+    if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
         return ISSUED

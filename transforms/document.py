@@ -70,7 +70,7 @@ _OF_ISSUER = re.compile(
 )
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
-    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
+    r"(?:(?:issued|signed|promulgated|released)\s+)?(?:of|by)\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
     r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
@@ -174,6 +174,9 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
         first = next((m for m in mentions if start <= m.number.start < end), None)
         if first is None or first.type is None or first.type_start != start:
             continue
+        if _is_document_name(text[first.number.end : end]):
+            first.role = HEADER
+            return first
         word = first.type.split()[-1]
         words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word) + "|document"
         # "this Decision", "According to this Official letter", "The document is to reply ..."
@@ -181,6 +184,17 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
             first.role = HEADER
             return first
     return None
+
+
+def _is_document_name(rest: str) -> bool:
+    """Is a line that opens with a typed number only that document's name: its date
+    or issuer ("dated July 26,2020", "by Quang Tri Department of ...", "of the Government"),
+    then at most its subject -- no verb of a sentence that would only cite it?"""
+    pos = _skip_details(rest)
+    if pos == 0:
+        return False
+    remainder = rest[pos:].strip(" .")
+    return not remainder or bool(re.match(r"(?:on|about|regarding|concerning)\s", remainder, re.I))
 
 
 # "Official Letter No. 1234/UBND-KT on ... . According to the letter, departments
@@ -353,11 +367,11 @@ def _org(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
     # auxiliaries the verb match left behind: "... Committee has just", "... Committee signed and"
-    phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|and))+$", "", phrase)
+    phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|decided|and|to))+$", "", phrase)
     # a time between the subject and its verb: "Prime Minister Pham Minh Chinh on Monday", "... yesterday"
     phrase = re.sub(
         r"(?:,?\s+(?:on\s+(?:\w+day|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{4})?)|yesterday|today|"
-        r"last\s+week|this\s+week|earlier\s+this\s+\w+|in\s+[A-Z][a-z]+))+,?$",
+        r"last\s+week|this\s+week|earlier\s+this\s+\w+|in\s+[A-Z][a-z]+|in\s+\d{4}))+,?$",
         "",
         phrase,
     )
@@ -457,15 +471,23 @@ def _belongs_to_number(lead: str) -> bool:
 
 
 # Where a subject ends inside its sentence: a new clause reporting what the document does.
-_SUBJECT_END = re.compile(r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which)\b", re.I)
+_SUBJECT_END = re.compile(
+    r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which|"
+    r"assigning|requesting|asking|urging|instructing|requiring)\b",
+    re.I,
+)
 _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
 
 
 def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     if mention.role == HEADER:
-        found = _header_subject(text, mention)
+        line_start = text.rfind("\n", 0, mention.type_start) + 1
+        named = mention.type is not None and mention.type_start == line_start  # a line naming it, not a "No." header
+        found = _subject_after(text, mention.number.end) if named else None  # "Official Letter No. X dated D of ... on S"
         if found is None:
-            found = _subject_after(text, mention.number.end)  # "Official Letter No. X dated D of ... on S"
+            found = _header_subject(text, mention)
+        if found is None and not named:
+            found = _subject_after(text, mention.number.end)
         if found is None and title_end:
             # No subject line under the header: the page title names the same document
             # ("Decree No. 46/2019/ND-CP dated May 27, 2019 of the Government on penalties ...").
@@ -549,7 +571,7 @@ _TYPE_LINE = re.compile(
     r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION|ANNOUNCEMENT)\.?$",
     re.I,
 )
-_GERUND_LINE = re.compile(r"^[A-Z][a-z]+ing\b")
+_GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
 
 
 def _header_subject(text: str, mention: Mention) -> str | None:
