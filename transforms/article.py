@@ -46,13 +46,13 @@ def _list_page_items(html, url: str, body_lines: list[str]) -> int:
 
 # Icon font names a page renders as text ("fa-check-circle Official letter No. ...",
 # "15/2018/ND-CPfa-exclamation-circle"): not words of the article.
-_ICON = re.compile(r"(?:^|(?<=[\sA-Z0-9]))fa-[a-z]+(?:-[a-z]+)*\b\s?")
+_ICON = re.compile(r"(?:^|(?<=[\sA-Z0-9]))fa-[a-z]+(?:-[a-z]+)*\b")
 
 
 def _without_icons(line: Line) -> Line:
     if "fa-" not in line.text:
         return line
-    return Line(_ICON.sub("", line.text).strip(), line.kind)
+    return Line(re.sub(r"\s{2,}", " ", _ICON.sub(" ", line.text)).strip(), line.kind)
 
 
 def _fold(text: str) -> str:

@@ -44,12 +44,12 @@ def marker(text: str) -> tuple[str | None, str]:
 
 # Where a document's requests end: the recipients list, the signature block.
 _END_OF_REQUESTS = re.compile(
-    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
+    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To|(?:File\s+)?[Aa]ttach\w*|Downloads?)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
 )
 
 
 # Dash items run together on one line: "- Strictly prohibit ...;- Officials are ...;- ...".
-_GLUED_DASH = re.compile(r"(?<=;)\s*(?=[-\u2013]\s*[A-Z])")
+_GLUED_DASH = re.compile(r"(?<=;)\s*(?=[-\u2013]\s*(?:[A-Z]|\.{3}|\u2026))")
 _ELLIPSIS_LINE = re.compile(r"^\s*(?:\.{3,}|\u2026)\s*$")
 
 
@@ -77,7 +77,7 @@ def directives(lines: list[Line]) -> list[dict]:
                 continue
             top = kind
         if kind == top:
-            if stripped:
+            if stripped and not _ELLIPSIS_LINE.match(stripped):  # "- ..." stands for items left out
                 items.append(stripped)
         elif items and kind != "roman":
             items[-1] = f"{items[-1]} {line.text}"
@@ -119,7 +119,10 @@ def _kind(line: Line) -> tuple[str | None, str]:
 # Departments, ...;") is marked like a list of requests but names bodies, not acts.
 _AGENCY_ITEM = re.compile(
     r"^(?:the\s+)?(?:Chairm[ae]n|Chairpersons?|Chairwom[ae]n|Heads?|Directors?|Ministers?|Secretar\w+|Provincial|Municipal|"
-    r"District|City|People's|Departments?|Boards?|Committees?|Commands?|Steering|Members?|General|Deputy|Vice)\b[^:]{0,180}[;.,]?$"
+    r"District|City|People['\u2019]s|Departments?|Boards?|Committees?|Commands?|Steering|Members?|General|Deputy|Vice)\b[^:]{0,180}[;.,]?$"
+    # or any short line naming a body ("Special working group of the Government in charge of ...")
+    r"|^[A-Z][^:;]{0,120}\b(?:Committees?|Councils?|Ministr(?:y|ies)|Departments?|Agenc(?:y|ies)|[Gg]roups?|Boards?|Commands?|"
+    r"Offices?|Government)\b[^:;]{0,100}[;.,]?$"
 )
 _ACT_WORDS = re.compile(r"\b(?:shall|must|should|are\s+requested|is\s+requested|to\s+(?!the\b)[a-z]+)\b")
 

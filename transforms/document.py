@@ -66,7 +66,7 @@ _SUBJECT = re.compile(
 _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 # "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
 _OF_ISSUER = re.compile(
-    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
+    r"^[^.;]{0,60}?\b(?:of|by)\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
@@ -175,6 +175,10 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
         if first is None or first.type is None or first.type_start != start:
             continue
         if _is_document_name(text[first.number.end : end]):
+            # the same name repeated on a later head line with more of its details
+            again = [m for m in mentions if m.canonical == first.canonical and m.number.start >= end and m.type is not None
+                     and any(m.type_start == a for a, b in spans)]
+            first = again[-1] if again else first
             first.role = HEADER
             return first
         word = first.type.split()[-1]

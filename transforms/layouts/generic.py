@@ -394,8 +394,8 @@ def _take_date(el: etree._Element, parts: PageParts, near_title: bool, labelled_
 
 def _breadcrumb(el: etree._Element | None) -> bool:
     """A row of links joined by "»", ">", "/" or "|" (the site's path to the page)."""
-    if el is None or sum(1 for c in el if c.tag == "a") < 2:
-        return False
+    if el is None or sum(1 for c in el if c.tag == "a") < 2 or re.search(r"\d", el.text or ""):
+        return False  # (a stamp written before the links is the page's: "Tue, 12 Dec 2017 | Print | Email")
     return bool(_BREADCRUMB.search(clean(" ".join((c.tail or "") for c in el if c.tag == "a"))))
 
 
