@@ -15,7 +15,7 @@ from datetime import date
 
 from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import DocNumber, find_numbers
-from .doctypes import TYPE_BEFORE_NUMBER, resolve
+from .doctypes import TYPE_BEFORE_NUMBER, TYPE_WORDS, resolve
 
 ISSUED, HEADER, CITED = "issued", "header", "cited"
 
@@ -137,7 +137,23 @@ def find_mentions(text: str) -> list[Mention]:
                 month_day=month_day,
             )
         )
+    _dated_later(text, mentions)
     return _header_first(mentions)
+
+
+# "... the Prime Minister's Resolution No. 11/NQ-CP. This Resolution dated January 30,
+# 2022, on ...": the next sentence gives the date of the number it has just cited.
+_THIS_DATED = re.compile(rf"\b(?:This|The\s+said|The\s+above)\s+(?P<word>{TYPE_WORDS})\s+(?:dated|of|issued\s+on|signed\s+on)\s+", re.I)
+
+
+def _dated_later(text: str, mentions: list[Mention]) -> None:
+    for found in _THIS_DATED.finditer(text):
+        before = [m for m in mentions if m.number.end <= found.start() and found.start() - m.number.end < 300]
+        if not before or before[-1].issued_on or before[-1].type != resolve(found.group("word"), None):
+            continue
+        dates = find_dates(text[found.end() : found.end() + 40])
+        if dates and dates[0].start == 0:
+            before[-1].issued_on = dates[0].value
 
 
 def _header_first(mentions: list[Mention]) -> list[Mention]:

@@ -25,12 +25,13 @@ from .citations import (
 )
 from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import find_numbers
+from .doctypes import TYPE_WORDS, type_from_word
 
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
     r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council|"
-    r"Bank|Treasury|Administration|Directorate|Customs|Federation|Association|Academy|Institute|Corporation)\b"
+    r"Bank|Treasury|Administration|Directorate|Customs|Federation|Association|Academy|Institute|Corporation|Chamber|Fund)\b"
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
@@ -119,6 +120,9 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         pick = _reported_on(text, mentions)
     if pick is None:
         return None, warnings
+    kind = pick.type
+    if pick.role == HEADER and pick.type_start == pick.number.start and pick.number.code_type in (None, "Official Letter"):
+        kind = _header_type(text, pick) or kind  # "No:1389 /PTM – VP" / "Report on the performance ..."
     issuer = _issuer_words(text, pick)
     if issuer is None:
         issuer = pick.number.code_issuer
@@ -129,7 +133,7 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     )
     return (
         Document(
-            type=pick.type,
+            type=kind,
             number=pick.canonical,
             issuer=issuer,
             issued_on=issued_on,
@@ -281,6 +285,14 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
             rest = text[mention.number.end : line_end if line_end >= 0 else len(text)]
             match = _OF_ISSUER.match(rest)
             found = _org(match.group("who")) if match else None
+        if found is None:
+            # no issuer line: the body that the text's first sentence says reports or notifies
+            # ("The Chamber of Commerce and Industry of Vietnam (VCCI) would like to report ...")
+            for line in _header_lines_after(text, mention)[1:8]:
+                said = _SELF_REPORT.match(line)
+                if said:
+                    found = _org(said.group("who"))
+                    break
         return found
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
@@ -310,6 +322,12 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
         return _org(match.group("who"))
     match = _OF_ISSUER.match(text[mention.number.end : end])
     return _org(match.group("who")) if match else None
+
+
+_SELF_REPORT = re.compile(
+    r"^(?P<who>(?:The\s+)?[A-Z][^,.;:]{3,120}?)\s+(?:\([A-Z]{2,10}\)\s+)?(?:would\s+like\s+to|hereby|respectfully)\s+"
+    r"(?:reports?|informs?|notif(?:y|ies)|proposes?|requests?|submits?)\b"
+)
 
 
 def _header_issuer(text: str, mention: Mention) -> str | None:
@@ -578,6 +596,20 @@ _TYPE_LINE = re.compile(
 _GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
 
 
+_TYPE_TITLE = re.compile(rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I)
+
+
+def _header_type(text: str, mention: Mention) -> str | None:
+    """A header whose number carries no type code: the type word heading its title line."""
+    for line in _header_lines_after(text, mention)[1:6]:
+        if _HEADER_STOP.match(line):
+            break
+        found = _TYPE_TITLE.match(line)
+        if found and type_from_word(found.group("word")):
+            return type_from_word(found.group("word"))
+    return None
+
+
 def _header_subject(text: str, mention: Mention) -> str | None:
     """The line under the type name: "DIRECTIVE" then "On strengthening ..." (the
     "On" dropped), or "Approving the Master Plan ..." (an initial gerund lower-cased,
@@ -604,6 +636,9 @@ def _header_subject(text: str, mention: Mention) -> str | None:
             continue  # "THE GOVERNMENT" repeated under the subject
         if find_dates(line[:40]) and re.match(r"^On\s", line) or (len(line) > 300 and not typed) or len(line) > 1000:
             return None  # "On April 15, 2020, the Prime Minister chaired ...": the text has begun
+        titled = _TYPE_TITLE.match(line)
+        if titled and titled.group("subject"):  # "Report on the performance of ..."
+            return _FOOTNOTE.sub("", titled.group("subject")).rstrip(" .")
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
