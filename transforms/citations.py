@@ -44,7 +44,11 @@ _VERB_BEFORE_UNTYPED = re.compile(
     rf"\b{_ISSUE_VERB}{VERB_PARTICLES}\s+(?:(?:the|a|an)\s+)?(?:[a-z]+\s+){{0,2}}(?:No|Number)\s*\.?\s*:?\s*$", re.I
 )
 # "This is the notable content mentioned in Official Telegram 240/CD-TTg ...": the page reports it.
-_CONTENT_OF = re.compile(r"\bcontents?\s+(?:[a-z]+\s+){0,2}(?:in|of)\s+(?:the\s+)?$", re.I)
+_CONTENT_OF = re.compile(
+    r"(?:\b(?:is|are|was|were)\s+(?:(?:the|a|an|some)\s+)?(?:[a-z]+\s+){0,2}contents?\s+(?:of|in)"
+    r"|\bcontents?\s+(?:mentioned|stated|issued|given|set\s+out|contained|specified)\s+in)\s+(?:the\s+)?$",
+    re.I,
+)
 _CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (

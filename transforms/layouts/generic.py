@@ -53,6 +53,7 @@ def complete(root: etree._Element, parts: PageParts) -> None:
             # the readers' comments inside the chosen block are not the article.
             parts.chrome.update(el for el in teaser_boxes(parts.body) if el is not parts.body)
             parts.chrome.update(comment_blocks(parts.body))
+            parts.chrome.update(_link_rows(parts.body))
     if parts.title is None:
         _find_title(root, parts)
         if parts.body is not None and parts.title_element is not None and _inside(parts.title_element, parts.body):
@@ -503,6 +504,12 @@ def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> 
         # beside its text belongs to it: do not leave it behind.
         if any(_holds_header(c) for c in children if c is not top and totals.get(c, 0) and not is_chrome(c)):
             break
+        # Items of one kind side by side (a newsletter's "news-item"s): the page is all of them.
+        if top.get("class") and any(
+            c is not top and c.tag == top.tag and c.get("class") == top.get("class") and totals.get(c, 0) >= 0.1 * totals[best]
+            for c in children
+        ):
+            break
         best = top
     return best
 
@@ -555,6 +562,26 @@ def teaser_boxes(root: etree._Element) -> list[etree._Element]:
         if el.tag not in _CONTAINER_TAGS or links.get(el, 0) < 3 or not text.get(el):
             continue
         if linked[el] >= 0.6 * text[el] and not any(_inside(el, box) for box in found):
+            found.append(el)
+    return found
+
+
+def _link_rows(body: etree._Element) -> list[etree._Element]:
+    """Short lines that are mostly links ("Tags: a, b, c", "Print | Email | Back to top")
+    and the heading of a "Latest news"/"Related news" box, when they share the text's
+    container: the site's, not the article's."""
+    found: list[etree._Element] = []
+    for el in elements(body):
+        if el is body or el.tag not in ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "section"):
+            continue
+        text = clean(el.text_content())
+        if not text or len(text) > 200:
+            continue
+        links = [a for a in el.iter("a") if a.get("href")]
+        linked = sum(len(clean(a.text_content())) for a in links)
+        if (len(links) >= 2 and linked >= 0.5 * len(text)) or (
+            el.tag.startswith("h") and (_LATEST_HEADING.match(text) or _OTHER_HEADING.match(text))
+        ):
             found.append(el)
     return found
 
