@@ -13,7 +13,7 @@ from . import addressees as addressees_mod
 from . import citations, tasks
 from . import directives as directives_mod
 from . import document as document_mod
-from .blocks import body_lines
+from .blocks import Line, body_lines
 from .dates import iso_date, iso_datetime
 from .decode import decode_html
 from .layouts import extract_parts
@@ -42,6 +42,17 @@ def _list_page_items(html, url: str, body_lines: list[str]) -> int:
     if teaser_lines or (not folded and (len(items["items"]) >= 2 or items["next_page"])):
         return len(items["items"])
     return 0
+
+
+# Icon font names a page renders as text ("fa-check-circle Official letter No. ...",
+# "15/2018/ND-CPfa-exclamation-circle"): not words of the article.
+_ICON = re.compile(r"(?:^|(?<=[\sA-Z0-9]))fa-[a-z]+(?:-[a-z]+)*\b")
+
+
+def _without_icons(line: Line) -> Line:
+    if "fa-" not in line.text:
+        return line
+    return Line(re.sub(r"\s{2,}", " ", _ICON.sub(" ", line.text)).strip(), line.kind)
 
 
 def _fold(text: str) -> str:
@@ -77,10 +88,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     # The headline repeated at the top of the body goes; the same words further down
     # are text (a full-text document's own subject line under its type name).
     lines = [
-        line
+        _without_icons(line)
         for index, line in enumerate(body_lines(parts.body, skip))
         if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
+    lines = [line for line in lines if line.text]
     record["body_text"] = "\n".join(line.text for line in lines)
     if parts.layout == "generic":
         teasers = _list_page_items(html, url, [line.text for line in lines])

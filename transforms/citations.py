@@ -15,7 +15,7 @@ from datetime import date
 
 from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import DocNumber, find_numbers
-from .doctypes import TYPE_BEFORE_NUMBER, resolve
+from .doctypes import TYPE_BEFORE_NUMBER, TYPE_WORDS, resolve
 
 ISSUED, HEADER, CITED = "issued", "header", "cited"
 
@@ -23,12 +23,33 @@ _ISSUE_VERB = (
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|"
     r"has\s+sent|published|publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
 )
+# What may stand between the verb and the type phrase: "signed off on Decision No.",
+# "issued guidance in Official Letter No.", "approved the plan in Decision No.".
+VERB_PARTICLES = r"(?:\s+off)?(?:\s+on)?(?:\s+(?:[a-z]+\s+){0,2}?in)?(?:\s+the\s+issuance\s+of)?"
+# Between the verb (and its particles) and the type word: a determiner, the issuer's
+# possessive ("signed the Prime Minister's Dispatch No."), "new"/"urgent".
+OBJECT_LEAD = (
+    r"\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?P<owner>(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s\s+)?"
+    r"(?:(?:new|urgent|following)\s+)?$"
+)
 # The issuing verb must stand right before the type phrase: "issued Official Letter
 # No.", "signed and issued the Directive No." -- not "issued together with Decision No.".
 _VERB_BEFORE = re.compile(
-    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?(?:\s+in)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    rf"\b{_ISSUE_VERB}(?:\s+and\s+{_ISSUE_VERB})?{VERB_PARTICLES}{OBJECT_LEAD}",
     re.I,
 )
+# No type word, only "No.": "signed the issuance of electricity No. 13/CD-TTg" (a machine
+# translation of công điện); the number's code gives the type.
+_VERB_BEFORE_UNTYPED = re.compile(
+    rf"\b{_ISSUE_VERB}{VERB_PARTICLES}\s+(?:(?:the|a|an)\s+)?(?:[a-z]+\s+){{0,2}}(?:No|Number)\s*\.?\s*:?\s*$", re.I
+)
+# "This is the notable content mentioned in Official Telegram 240/CD-TTg ...": the page reports it.
+_CONTENT_OF = re.compile(
+    r"(?:\b(?:is|are|was|were)\s+(?:(?:the|a|an|some)\s+)?(?:[a-z]+\s+){0,2}contents?\s+(?:of|in)"
+    r"|\bcontents?\s+(?:mentioned|stated|issued|given|set\s+out|contained|specified)\s+in)\s+(?:the\s+)?$",
+    re.I,
+)
+_CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
     r"(?:was|were|is|are|being|(?:has|have|had)\s+(?:just\s+|recently\s+|now\s+)?been)\s+"
@@ -52,6 +73,14 @@ _DATED = re.compile(
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
     re.I,
 )
+# After the number (and its own details): ", signed by ...", " issued on ...".
+_PARTICIPLE_AFTER = re.compile(
+    r"^\s*(?:\([^)]{0,80}\))?(?:\s*,?\s*(?:dated\s+[^,;.]{4,30}?|of\s+(?:the\s+)?[A-Z][^,;.\d]{2,80}?))?"
+    r"\s*,?\s*(?:signed|issued|promulgated|released)\s+(?:by|on)\s",
+    re.I,
+)
+# What may open a sentence whose subject is the number itself.
+_SUBJECT_LEAD = r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
 _SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|[;\n]")
 
 
@@ -112,7 +141,23 @@ def find_mentions(text: str) -> list[Mention]:
                 month_day=month_day,
             )
         )
+    _dated_later(text, mentions)
     return _header_first(mentions)
+
+
+# "... the Prime Minister's Resolution No. 11/NQ-CP. This Resolution dated January 30,
+# 2022, on ...": the next sentence gives the date of the number it has just cited.
+_THIS_DATED = re.compile(rf"\b(?:This|The\s+said|The\s+above)\s+(?P<word>{TYPE_WORDS})\s+(?:dated|of|issued\s+on|signed\s+on)\s+", re.I)
+
+
+def _dated_later(text: str, mentions: list[Mention]) -> None:
+    for found in _THIS_DATED.finditer(text):
+        before = [m for m in mentions if m.number.end <= found.start() and found.start() - m.number.end < 300]
+        if not before or before[-1].issued_on or before[-1].type != resolve(found.group("word"), None):
+            continue
+        dates = find_dates(text[found.end() : found.end() + 40])
+        if dates and dates[0].start == 0:
+            before[-1].issued_on = dates[0].value
 
 
 def _header_first(mentions: list[Mention]) -> list[Mention]:
@@ -148,9 +193,16 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     clause = text[clause_start(text, type_start) : type_start]
     if _quoted(text, type_start):
         return CITED  # a quotation reports an earlier act: 'The reason ...: "... issued Notice No. X ..."'
-    if _VERB_BEFORE.search(clause):
+    if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
+        return ISSUED
+    if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
+        return ISSUED
+    # The number is what the sentence is about, told with a participle: "Decision No. X,
+    # signed by Vice Chairman ... on May 5, approves ...", "According to Official Dispatch
+    # No. X signed by ...". Not after "under", "implementing", "pursuant to": those cite.
+    if _PARTICIPLE_AFTER.match(after) and re.fullmatch(_SUBJECT_LEAD, clause.strip(), re.I):
         return ISSUED
     # A full-text document starts with its own number: "No. 26/CT-TTg  Hanoi, June 6, 2017".
     line_start = text.rfind("\n", 0, type_start) + 1

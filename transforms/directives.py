@@ -18,6 +18,7 @@ _MARKERS = (
     # a dash then words: "-------" (a header rule) and "- Freedom - Happiness" (the motto) are not items
     ("dash", re.compile(r"^[-\u2013\u2014\u2212]+\s*(?=[^\s\-\u2013\u2014\u2212=_])(?!Freedom\b|Independence\b)")),
     ("bullet", re.compile(r"^[\u2022\u00b7\u25cf\u25aa\u25e6\u25a0\u25ba\u2023\u2043\u2219*\u2713\u2714\u27a2\u27a4]\s*")),
+    ("subnumber", re.compile(r"^\d{1,2}\.\d{1,2}\.?\s+(?=\S)")),  # "1.1. ..." under "1. ..."
     ("number", re.compile(r"^\(?\d{1,2}\s*[.)]\s*(?=\S)(?!\d)")),
     ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*|^[a-zđ]\.\s+(?=\S)")),
     ("plus", re.compile(r"^\+\s*")),
@@ -43,12 +44,27 @@ def marker(text: str) -> tuple[str | None, str]:
 
 # Where a document's requests end: the recipients list, the signature block.
 _END_OF_REQUESTS = re.compile(
-    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
+    r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To|(?:File\s+)?[Aa]ttach\w*|Downloads?)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
 )
 
 
+# Dash items run together on one line: "- Strictly prohibit ...;- Officials are ...;- ...".
+_GLUED_DASH = re.compile(r"(?<=;)\s*(?=[-\u2013]\s*(?:[A-Z]|\.{3}|\u2026))")
+_ELLIPSIS_LINE = re.compile(r"^\s*(?:\.{3,}|\u2026)\s*$")
+
+
+def _unglued(lines: list[Line]) -> list[Line]:
+    out: list[Line] = []
+    for line in lines:
+        if line.kind == "p" and marker(line.text)[0] == "dash" and _GLUED_DASH.search(line.text):
+            out.extend(Line(part.strip(), line.kind) for part in _GLUED_DASH.split(line.text) if part.strip())
+        else:
+            out.append(line)
+    return out
+
+
 def directives(lines: list[Line]) -> list[dict]:
-    marked = [(line, *_kind(line)) for line in lines]
+    marked = [(line, *_kind(line)) for line in _unglued(lines)]
     articles = _article_sections(marked)
     if articles is not None:
         return [{"ordinal": i, "text": text} for i, text in enumerate(articles, start=1)]
@@ -61,7 +77,7 @@ def directives(lines: list[Line]) -> list[dict]:
                 continue
             top = kind
         if kind == top:
-            if stripped:
+            if stripped and not _ELLIPSIS_LINE.match(stripped):  # "- ..." stands for items left out
                 items.append(stripped)
         elif items and kind != "roman":
             items[-1] = f"{items[-1]} {line.text}"
@@ -76,14 +92,19 @@ def _article_sections(marked: list[tuple[Line, str | None, str]]) -> list[str] |
     if len(starts) < 2:
         return None
     items: list[str] = []
+    elided = False
     for i in range(starts[0], len(marked)):
         line, kind, stripped = marked[i]
         if kind == "article":
             items.append(stripped)
+            elided = False
             continue
         if _END_OF_REQUESTS.match(line.text) or (line.text.isupper() and len(line.text.split()) <= 6):
             break
-        items[-1] = f"{items[-1]} {line.text}"
+        if _ELLIPSIS_LINE.match(line.text):
+            elided = True  # "..." stands for text left out: what follows it is not this article's
+        if not elided:
+            items[-1] = f"{items[-1]} {line.text}"
     return [text for text in items if text]
 
 
@@ -98,7 +119,10 @@ def _kind(line: Line) -> tuple[str | None, str]:
 # Departments, ...;") is marked like a list of requests but names bodies, not acts.
 _AGENCY_ITEM = re.compile(
     r"^(?:the\s+)?(?:Chairm[ae]n|Chairpersons?|Chairwom[ae]n|Heads?|Directors?|Ministers?|Secretar\w+|Provincial|Municipal|"
-    r"District|City|People's|Departments?|Boards?|Committees?|Commands?|Steering|Members?|General|Deputy|Vice)\b[^:]{0,180}[;.,]?$"
+    r"District|City|People['\u2019]s|Departments?|Boards?|Committees?|Commands?|Steering|Members?|General|Deputy|Vice)\b[^:]{0,180}[;.,]?$"
+    # or any short line naming a body ("Special working group of the Government in charge of ...")
+    r"|^[A-Z][^:;]{0,120}\b(?:Committees?|Councils?|Ministr(?:y|ies)|Departments?|Agenc(?:y|ies)|[Gg]roups?|Boards?|Commands?|"
+    r"Offices?|Government)\b[^:;]{0,100}[;.,]?$"
 )
 _ACT_WORDS = re.compile(r"\b(?:shall|must|should|are\s+requested|is\s+requested|to\s+(?!the\b)[a-z]+)\b")
 

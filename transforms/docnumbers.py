@@ -46,7 +46,9 @@ NUMBER_RE = re.compile(
     rf"{_BEFORE}(?:"
     # N-TYPE/ISSUER (Party)
     rf"(?P<party>{_NUM}{_DASH}(?:{_CODE})(?:{_SLASH}(?:{_CODE}))+(?:{_DASH}(?:{_CODE}))*)"
-    rf"|(?P<state>{_NUM}(?:{_SLASH}{_YEAR})?{_SLASH}(?:{_CODE})(?:{_JOIN}(?:{_CODE}))*)"
+    # N/YYYY/TYPE-ISSUER; the year may follow a dash ("19-2016/NQ-CP") and codes a
+    # slash ("29/2014/TT/BTNMT")
+    rf"|(?P<state>{_NUM}(?:(?:{_SLASH}|{_DASH}){_YEAR})?{_SLASH}(?:{_CODE})(?:(?:{_JOIN}|/(?=[{_UPPER}]{{2}}))(?:{_CODE}))*)"
     rf")"
 )
 

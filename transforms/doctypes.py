@@ -38,9 +38,10 @@ _WORDS = {
 }
 TYPES = frozenset(v for v in _WORDS.values() if v)
 TYPE_WORDS = "|".join(sorted((re.escape(w).replace(r"\ ", r"\s+") for w in _WORDS), key=len, reverse=True))
-# A type phrase right before a number: "Official Letter No. ", "the Government's Resolution ".
+# A type phrase right before a number: "Official Letter No. ", "the Government's Resolution ",
+# "a Plan (No. ".
 TYPE_BEFORE_NUMBER = re.compile(
-    rf"\b(?P<word>{TYPE_WORDS})s?\s*(?:(?:No|Nos|Number|Num|N°|Nº|numbered|coded)\s*\.?\s*:?\s*)?$",
+    rf"\b(?P<word>{TYPE_WORDS})s?\s*(?:\(\s*(?=No|Number))?(?:(?:No|Nos|Number|Num|N°|Nº|numbered|coded)\s*\.?\s*:?\s*)?$",
     re.I,
 )
 NO_BEFORE_NUMBER = re.compile(r"\b(?:No|Number|Nos|N°|Nº|S[ốo])\s*\.?\s*:?\s*$", re.I)

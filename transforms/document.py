@@ -13,14 +13,25 @@ import re
 from dataclasses import dataclass
 from datetime import date
 
-from .citations import HEADER, ISSUED, PASSIVE_ISSUE, Mention, clause_start, sentence_end
+from .citations import (
+    HEADER,
+    ISSUED,
+    OBJECT_LEAD,
+    PASSIVE_ISSUE,
+    VERB_PARTICLES,
+    Mention,
+    clause_start,
+    sentence_end,
+)
 from .dates import MonthDay, find_dates, find_month_days
 from .docnumbers import find_numbers
+from .doctypes import TYPE_WORDS, type_from_word
 
 _ORG_NOUNS = re.compile(
     r"\b(?:Committee|Council|Chairman|Chairwoman|Chair|Chairperson|Government|Minister|Ministry|Department|"
     r"Office|Board|Assembly|Secretariat|Politburo|Bureau|Agency|Commission|Inspectorate|Court|Procuracy|"
-    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council)\b"
+    r"Police|Command|Union|Front|Secretary|Governor|Director|Division|Authority|Party|President|Standing|committee|council|"
+    r"Bank|Treasury|Administration|Directorate|Customs|Federation|Association|Academy|Institute|Corporation|Chamber|Fund)\b"
 )
 # A personal name after the office ("... Committee Dang Ngoc Quynh"; "Mr." before one).
 _PERSON_AFTER_OFFICE = re.compile(
@@ -42,7 +53,7 @@ _ISSUE_VERB_AT_END = re.compile(
     r"\s+(?:has\s+|have\s+|had\s+)?(?:just\s+|recently\s+|officially\s+)?(?:signed\s+and\s+)?"
     r"(?:issued|issues|issue|signed|signs|promulgated|promulgates|released|releases|adopted|adopts|sent|sends|published|"
     r"publishes|passed|passes|enacted|enacts|announced|announces|approve\w*)"
-    r"(?:\s+and\s+\w+)?\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:(?:new|urgent|following)\s+)?$",
+    r"(?:\s+and\s+\w+)?" + VERB_PARTICLES + OBJECT_LEAD,
     re.I,
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
@@ -56,11 +67,11 @@ _SUBJECT = re.compile(
 _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 # "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
 _OF_ISSUER = re.compile(
-    r"^[^.;]{0,60}?\bof\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
+    r"^[^.;]{0,60}?\b(?:of|by)\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
-    r"of\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
+    r"(?:(?:issued|signed|promulgated|released)\s+)?(?:of|by)\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
     r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
@@ -68,7 +79,9 @@ _OF_ORG = re.compile(
 _TO_RECIPIENTS = re.compile(
     r"to\s+(?:the\s+|all\s+|relevant\s+|provincial\s+|district\s+|local\s+|concerned\s+)*"
     r"(?:[A-Z][\w'-]*|departments|agencies|branches|sectors|units|localities|organizations|enterprises|communes|"
-    r"chairmen|heads|directors|leaders|people's)\b[^.;:]{0,150}?(?=\s+(?:on|about|regarding|concerning)\s)"
+    r"chairmen|heads|directors|leaders|people's|ministries|provinces|cities|districts|wards|schools|hospitals|businesses|"
+    r"companies|members|officials|investors|ministers|chairpersons|secretaries)\b[^.;:]{0,150}?"
+    r"(?=\s+(?:on|about|regarding|concerning)\s|\s+(?!during|including|according|following)[a-z]+ing\s)"
 )
 
 
@@ -96,6 +109,9 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     """(document, warnings). text is title + "\\n" + body; title_end is len(title)."""
     warnings: list[str] = []
     pick = next((m for m in mentions if m.role == ISSUED), None)
+    told = _content_told(text, [m for m in mentions if pick is None or m.number.start < pick.number.start])
+    if told is not None and not any(m.role == HEADER for m in mentions):
+        pick = told  # "in Official Dispatch No. 80/CD-TTg ..., the PM requested ...", told before another is announced
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
@@ -104,6 +120,9 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
         pick = _reported_on(text, mentions)
     if pick is None:
         return None, warnings
+    kind = pick.type
+    if pick.role == HEADER and pick.type_start == pick.number.start and pick.number.code_type in (None, "Official Letter"):
+        kind = _header_type(text, pick) or kind  # "No:1389 /PTM – VP" / "Report on the performance ..."
     issuer = _issuer_words(text, pick)
     if issuer is None:
         issuer = pick.number.code_issuer
@@ -114,7 +133,7 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     )
     return (
         Document(
-            type=pick.type,
+            type=kind,
             number=pick.canonical,
             issuer=issuer,
             issued_on=issued_on,
@@ -142,20 +161,48 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
     """A page that holds one document under its name: the title opens with it
     ("Decision No. 900/QD-TTg of June 20, 2017") and the text speaks of "this
     Decision". Nothing else on the page was issued, so that is the document."""
-    # the title, or else the first line of the text (a subtitle naming the document)
-    body_start = title_end + 1
-    first_line_end = text.find("\n", body_start)
-    first_line_end = len(text) if first_line_end < 0 else first_line_end
-    for start, end in ((0, title_end), (body_start, first_line_end)):
+    # the title, or else a line at the head of the text that opens with the document
+    # (a subtitle; in a newsletter the item's own line under its heading), before the
+    # first paragraph of running text
+    spans = [(0, title_end)]
+    pos = title_end + 1
+    for _ in range(4):
+        end = text.find("\n", pos)
+        end = len(text) if end < 0 else end
+        spans.append((pos, end))
+        line = text[pos:end]
+        if len(line.split()) > 40 or end >= len(text):
+            break
+        pos = end + 1
+    for start, end in spans:
         first = next((m for m in mentions if start <= m.number.start < end), None)
         if first is None or first.type is None or first.type_start != start:
             continue
+        if _is_document_name(text[first.number.end : end]):
+            # the same name repeated on a later head line with more of its details
+            again = [m for m in mentions if m.canonical == first.canonical and m.number.start >= end and m.type is not None
+                     and any(m.type_start == a for a, b in spans)]
+            first = again[-1] if again else first
+            first.role = HEADER
+            return first
         word = first.type.split()[-1]
-        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word)
-        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b", text[end:], re.I):
+        words = "letter|dispatch|document" if first.type == "Official Letter" else re.escape(word) + "|document"
+        # "this Decision", "According to this Official letter", "The document is to reply ..."
+        if re.search(rf"\b[Tt]his\b[^.]{{0,30}}?\b(?:{words})\b|(?:^|\n)The\s+(?:\w+\s+)?(?:{words})\b", text[end:], re.I):
             first.role = HEADER
             return first
     return None
+
+
+def _is_document_name(rest: str) -> bool:
+    """Is a line that opens with a typed number only that document's name: its date
+    or issuer ("dated July 26,2020", "by Quang Tri Department of ...", "of the Government"),
+    then at most its subject -- no verb of a sentence that would only cite it?"""
+    pos = _skip_details(rest)
+    if pos == 0:
+        return False
+    remainder = rest[pos:].strip(" .")
+    return not remainder or bool(re.match(r"(?:on|about|regarding|concerning)\s", remainder, re.I))
 
 
 # "Official Letter No. 1234/UBND-KT on ... . According to the letter, departments
@@ -187,6 +234,48 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
     return None
 
 
+# "In Official Letter No. 789/UBND-KT dated May 5, 2021, the provincial People's
+# Committee requested departments to ...": the sentence tells what the document asks.
+_TOLD_LEAD = re.compile(r"(?:[A-Z][a-z]+,\s*)?(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
+_TOLD_VERB = re.compile(
+    r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
+    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
+)
+# "..., ministers, heads of ... are tasked with ...": the request in the passive; who asks is not said.
+_TOLD_PASSIVE = re.compile(
+    r"\s+(?:are|is|were|was)\s+(?:also\s+)?(?:tasked|requested|asked|assigned|directed|urged|instructed|required)\s+(?:with|to)\b"
+)
+
+
+def _content_told(text: str, mentions: list[Mention]) -> Mention | None:
+    """Nothing announced: a sentence that opens with a typed number ("In Official
+    Letter No. X, ...") and goes on with an authority asking or deciding something
+    reports that document's content: the page is about it."""
+    for mention in mentions:
+        if mention.type is not None and _told_by(text, mention) is not None:
+            mention.role = ISSUED  # announced, by report
+            return mention
+    return None
+
+
+def _told_by(text: str, mention: Mention) -> str | None:
+    """The authority of "In <number> ..., <authority> requested ...", if the sentence is so built."""
+    start = clause_start(text, mention.type_start)
+    if not _TOLD_LEAD.fullmatch(text[start : mention.type_start].strip()):
+        return None
+    rest = text[mention.number.end : sentence_end(text, mention.number.end)]
+    comma = rest.find(", ", max(0, _skip_details(rest) - 2))
+    if comma < 0:
+        return None
+    verb = _TOLD_VERB.search(rest, comma)
+    if verb is not None and len(rest[comma : verb.start()]) <= 120:
+        return _org(rest[comma + 2 : verb.start()]) or ""
+    passive = _TOLD_PASSIVE.search(rest, comma)
+    if passive is not None and len(rest[comma : passive.start()]) <= 250:
+        return ""  # told, by no one named: the issuer comes from the number
+    return None
+
+
 def _issuer_words(text: str, mention: Mention) -> str | None:
     if mention.role == HEADER:
         found = _header_issuer(text, mention)
@@ -196,10 +285,23 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
             rest = text[mention.number.end : line_end if line_end >= 0 else len(text)]
             match = _OF_ISSUER.match(rest)
             found = _org(match.group("who")) if match else None
+        if found is None:
+            # no issuer line: the body that the text's first sentence says reports or notifies
+            # ("The Chamber of Commerce and Industry of Vietnam (VCCI) would like to report ...")
+            for line in _header_lines_after(text, mention)[1:8]:
+                said = _SELF_REPORT.match(line)
+                if said:
+                    found = _org(said.group("who"))
+                    break
         return found
     start = clause_start(text, mention.type_start)
     clause = text[start : mention.type_start]
     verb = _ISSUE_VERB_AT_END.search(clause)
+    told = _told_by(text, mention) if mention.role == ISSUED and not verb else None
+    if told:
+        return told
+    if verb and mention.role == ISSUED and verb.group("owner") and _org(verb.group("owner").strip()[:-2]):
+        return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
         who = clause[: verb.start()]
         # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
@@ -222,22 +324,42 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     return _org(match.group("who")) if match else None
 
 
+_SELF_REPORT = re.compile(
+    r"^(?P<who>(?:The\s+)?[A-Z][^,.;:]{3,120}?)\s+(?:\([A-Z]{2,10}\)\s+)?(?:would\s+like\s+to|hereby|respectfully)\s+"
+    r"(?:reports?|informs?|notif(?:y|ies)|proposes?|requests?|submits?)\b"
+)
+
+
 def _header_issuer(text: str, mention: Mention) -> str | None:
     """A full-text document names its issuer in capitals above the number:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
-    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-4:] if line_start > 0 else []
+    above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-8:] if line_start > 0 else []
     same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
     if same_line:
         above.append(same_line)
+    # The issuer's name may be broken over lines ("MINISTRY OF" / "HEALTH OF VIETNAM"), as
+    # may the motto's ("SOCIALIST" / "REPUBLIC OF VIETNAM"): the capital lines nearest
+    # above the number, the motto's lines and rules left out, joined.
+    run: list[str] = []
     for line in reversed(above):
         line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
-        if not line or re.search(r"REPUBLIC|INDEPENDENCE|Independence|Freedom", line):
+        if not line or _MOTTO_WORDS.search(line):
+            if run and line:
+                break
             continue
         letters = [c for c in line if c.isalpha()]
-        if letters and sum(c.isupper() for c in letters) / len(letters) > 0.8:
-            return _org(_title_case(line))
+        if not letters or sum(c.isupper() for c in letters) / len(letters) <= 0.8:
+            break
+        if run and not re.search(r"\b(?:OF|AND|FOR|THE)$", line) and not re.match(r"(?:OF|AND|FOR)\b", run[0]):
+            break
+        run.insert(0, line)
+    if run:
+        return _org(_title_case(" ".join(run)))
     return None
+
+
+_MOTTO_WORDS = re.compile(r"^SOCIALIST$|REPUBLIC|INDEPENDENCE|Independence|Freedom|HAPPINESS|Happiness")
 
 
 _SMALL_WORDS = {"of", "the", "and", "for", "in", "on"}
@@ -267,7 +389,14 @@ def _org(phrase: str) -> str | None:
     phrase = re.sub(r"^(?:the|a|an)\s+", "", phrase.strip(), flags=re.I).strip(" .")
     phrase = re.sub(r"\s*\([^)]*\)", "", phrase).strip()  # "(PPC)": an abbreviation, not part of the name
     # auxiliaries the verb match left behind: "... Committee has just", "... Committee signed and"
-    phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|and))+$", "", phrase)
+    phrase = re.sub(r"(?:\s+(?:has|have|had|just|recently|officially|also|signed|decided|and|to))+$", "", phrase)
+    # a time between the subject and its verb: "Prime Minister Pham Minh Chinh on Monday", "... yesterday"
+    phrase = re.sub(
+        r"(?:,?\s+(?:on\s+(?:\w+day|[A-Z][a-z]+\s+\d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2}(?:/\d{4})?)|yesterday|today|"
+        r"last\s+week|this\s+week|earlier\s+this\s+\w+|in\s+[A-Z][a-z]+|in\s+\d{4}))+,?$",
+        "",
+        phrase,
+    )
     if phrase in _ABBREVIATIONS:
         return _ABBREVIATIONS[phrase]
     if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
@@ -364,15 +493,23 @@ def _belongs_to_number(lead: str) -> bool:
 
 
 # Where a subject ends inside its sentence: a new clause reporting what the document does.
-_SUBJECT_END = re.compile(r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which)\b", re.I)
+_SUBJECT_END = re.compile(
+    r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which|"
+    r"assigning|requesting|asking|urging|instructing|requiring)\b",
+    re.I,
+)
 _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
 
 
 def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     if mention.role == HEADER:
-        found = _header_subject(text, mention)
+        line_start = text.rfind("\n", 0, mention.type_start) + 1
+        named = mention.type is not None and mention.type_start == line_start  # a line naming it, not a "No." header
+        found = _subject_after(text, mention.number.end) if named else None  # "Official Letter No. X dated D of ... on S"
         if found is None:
-            found = _subject_after(text, mention.number.end)  # "Official Letter No. X dated D of ... on S"
+            found = _header_subject(text, mention)
+        if found is None and not named:
+            found = _subject_after(text, mention.number.end)
         if found is None and title_end:
             # No subject line under the header: the page title names the same document
             # ("Decree No. 46/2019/ND-CP dated May 27, 2019 of the Government on penalties ...").
@@ -429,7 +566,7 @@ def _skip_details(rest: str) -> int:
     """Skip "(...)", "dated 12/8/2020", "of the Provincial People's Committee" after a number."""
     pos = 0
     for _ in range(6):
-        while pos < len(rest) and rest[pos] in " ,\t":
+        while pos < len(rest) and (rest[pos] in " ,\t" or (rest[pos] == ")" and pos < 2)):  # ")" closing "(No. X)"
             pos += 1
         if rest.startswith("(", pos):
             close = rest.find(")", pos)
@@ -456,7 +593,21 @@ _TYPE_LINE = re.compile(
     r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION|ANNOUNCEMENT)\.?$",
     re.I,
 )
-_GERUND_LINE = re.compile(r"^[A-Z][a-z]+ing\b")
+_GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
+
+
+_TYPE_TITLE = re.compile(rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I)
+
+
+def _header_type(text: str, mention: Mention) -> str | None:
+    """A header whose number carries no type code: the type word heading its title line."""
+    for line in _header_lines_after(text, mention)[1:6]:
+        if _HEADER_STOP.match(line):
+            break
+        found = _TYPE_TITLE.match(line)
+        if found and type_from_word(found.group("word")):
+            return type_from_word(found.group("word"))
+    return None
 
 
 def _header_subject(text: str, mention: Mention) -> str | None:
@@ -464,6 +615,14 @@ def _header_subject(text: str, mention: Mention) -> str | None:
     "On" dropped), or "Approving the Master Plan ..." (an initial gerund lower-cased,
     as the announcement would say it), or a title in capitals as written."""
     lines = _header_lines_after(text, mention)[1:8]
+    # The place and date may be broken over lines ("Hanoi, February" / "27, 2022"): when a
+    # type name stands a few lines below, the header runs to it.
+    for index, line in enumerate(lines[:5]):
+        if _HEADER_STOP.match(line):
+            break
+        if _TYPE_LINE.match(line):
+            lines = lines[index:]
+            break
     typed = False
     for line in lines:
         if _HEADER_STOP.match(line):
@@ -475,8 +634,11 @@ def _header_subject(text: str, mention: Mention) -> str | None:
             continue
         if re.fullmatch(r"THE(?:\s+[A-Z'\u2019]+){1,3}", line) and typed:
             continue  # "THE GOVERNMENT" repeated under the subject
-        if find_dates(line[:40]) and re.match(r"^On\s", line) or len(line) > 300:
+        if find_dates(line[:40]) and re.match(r"^On\s", line) or (len(line) > 300 and not typed) or len(line) > 1000:
             return None  # "On April 15, 2020, the Prime Minister chaired ...": the text has begun
+        titled = _TYPE_TITLE.match(line)
+        if titled and titled.group("subject"):  # "Report on the performance of ..."
+            return _FOOTNOTE.sub("", titled.group("subject")).rstrip(" .")
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")

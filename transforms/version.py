@@ -9,9 +9,13 @@
        sections, recipients and addressee lists, site-name titles, month-first stamps,
        a passive announcement with "storm No. 5" inside its clause (letter 2694).
 1.3.0  directives as tasks: each directive's assignees, due_on, due_text (agency registry).
-1.4.0  tasks on real text: central groups and their spellings, lower-case classes of bodies,
+1.4.0  generalisation (issue 12, held-out batches A/B): unknown sites' teaser boxes, comments,
+       link rows, breadcrumbs and site clocks; headlines in bold text; reports of a document's
+       content ("in Official Dispatch X, the PM requested"); possessives and particles between
+       the verb and the type; document-name lines; broken header lines; glued dash items.
+1.5.0  tasks on real text: central groups and their spellings, lower-case classes of bodies,
        "A, B and C districts", "proposing that X ...", a header's "To:" cell, "directs X as
        follows", periods "from ... until ...", no speaker or "strict compliance" as a body.
 """
 
-PARSER_VERSION = "1.4.0"
+PARSER_VERSION = "1.5.0"

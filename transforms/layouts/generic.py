@@ -30,8 +30,12 @@ _LATEST_HEADING = re.compile(r"^\s*(?:latest|newest|recent|most recent)\s+(?:new
 _OTHER_HEADING = re.compile(r"^\s*(?:other|related|more|further)\s+(?:news|articles|posts|stories)\b|^\s*tin\s+(?:kh[áa]c|li[êe]n\s+quan)", re.I)
 _DOC_DATE_LABEL = re.compile(r"\b(?:issu(?:ing|ed|e)|effective|expiry|signing|signed)\s+date\b|\bdate\s+of\s+(?:issue|signing)\b", re.I)
 _DATE_LABEL = re.compile(r"\b(?:published|posted|updated|date|ng[àa]y\s+đăng)\b\s*(?:on|at|:)?", re.I)
-_SITE_STRONG = re.compile(r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin", re.I)
+# "Báo X" is "X newspaper"; "CSDL"/"cơ sở dữ liệu" a database: a site's name, not a headline.
+_SITE_STRONG = re.compile(
+    r"portal|cổng|gov\.vn|\.com\b|\.vn\b|website|trang\s+th[ôo]ng\s+tin|^\s*báo\s|\bcsdl\b|cơ\s+sở\s+dữ\s+liệu", re.I
+)
 _SITE_WEAK = re.compile(r"province|provincial|hung\s*yen|h[ưu]ng\s*y[êe]n", re.I)
+_BREADCRUMB = re.compile(r"^\s*[»›>/|]|[»›>/|]\s*[»›>/|]")
 _TITLE_SPLIT = re.compile(r"\s+[-|–—:»]+\s+")
 
 
@@ -39,14 +43,23 @@ def complete(root: etree._Element, parts: PageParts) -> None:
     """Fill whatever the known layout (if any) did not find."""
     if parts.related_box is None:
         parts.related_box = find_latest_box(root)
-    if parts.title is None:
-        _find_title(root, parts)
     if parts.body is None:
         parts.body = densest_block(root, avoid=parts.related_box)
         if parts.body is not None:
             for el in elements(parts.body):
                 if el is not parts.body and (is_chrome(el) or el is parts.related_box):
                     parts.chrome.add(el)
+            # On a site of unknown class names, a "Same category"/"Hot news" box or
+            # the readers' comments inside the chosen block are not the article.
+            parts.chrome.update(el for el in teaser_boxes(parts.body) if el is not parts.body)
+            parts.chrome.update(comment_blocks(parts.body))
+            parts.chrome.update(_link_rows(parts.body))
+    if parts.title is None:
+        _find_title(root, parts)
+        if parts.body is not None and parts.title_element is not None and _inside(parts.title_element, parts.body):
+            # The article starts at its headline: a promo block or a banner above it
+            # in the same container ("Decision No. 12/QD-UBND on the one-stop shop") is not its text.
+            parts.chrome.update(_before_within(parts.title_element, parts.body))
     if parts.published_on is None:
         _find_date(root, parts)
 
@@ -110,7 +123,11 @@ def _is_brand(piece: str, brands: tuple[str, ...]) -> bool:
     folded = piece.casefold().strip(" .")
     if not folded or len(folded.split()) > 8:
         return False
-    return any(folded == b or (len(b) >= 4 and (b in folded or folded in b)) for b in brands)
+    if any(folded == b or (len(b) >= 4 and (b in folded or folded in b)) for b in brands):
+        return True
+    # "Báo Lao Động" beside the logo's "Lao Động English": the same name in other words
+    words = set(folded.split()) - {"báo", "the", "newspaper", "online", "english", "-"}
+    return len(words) >= 2 and any(words <= set(b.split()) for b in brands)
 
 
 _BRAND_CLASS = re.compile(r"(?:^|[\s_-])(?:logo|brand|site-?name|banner)(?:$|[\s_-])", re.I)
@@ -171,8 +188,60 @@ def _find_title(root: etree._Element, parts: PageParts) -> None:
     if from_title:
         parts.title = from_title
         return
+    emphasised = _emphasised_line_before(root, parts.body)
+    if emphasised is not None:
+        parts.title, parts.title_element = text_of(emphasised), emphasised
+        return
     if headings:
         parts.title, parts.title_element = text_of(headings[0]) or None, headings[0]
+
+
+_TITLE_CLASS = re.compile(r"title|headline|tieu-?de|heading", re.I)
+
+
+def _emphasised(el: etree._Element) -> bool:
+    if el.tag in ("b", "strong"):
+        return True
+    if el.tag == "font" and (el.get("size") or "").strip().lstrip("+").isdigit():
+        return int((el.get("size") or "0").strip().lstrip("+")) >= 4
+    style = (el.get("style") or "").lower()
+    return "bold" in style or bool(_TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
+
+
+def _emphasised_line_before(root: etree._Element, body: etree._Element | None) -> etree._Element | None:
+    """A page of no heading tags and a site-only <title> (old table layouts): the
+    article's title is the emphasised line standing alone nearest above its text
+    ("<font size=4><b>...</b></font>"), not inside a link, a menu or a teaser box."""
+    if body is None:
+        return None
+    boxes = teaser_boxes(root)
+    best = None
+    for el in _preceding(root, body):
+        if not _emphasised(el) or el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
+            continue
+        text = text_of(el)
+        if not text or len(text) > 300 or len(text.split()) < 2 or el.find(".//a") is not None:
+            continue
+        block = el
+        while block.getparent() is not None and block.tag not in BLOCK_TAGS:
+            block = block.getparent()
+        if clean(block.text_content()) != text or _in_chrome(el) or any(_inside(el, box) for box in boxes):
+            continue
+        best = el
+    if best is not None:
+        while best.getparent() is not None and best.getparent().tag in ("b", "strong", "font", "span") and text_of(best.getparent()) == text_of(best):
+            best = best.getparent()
+    return best
+
+
+def _before_within(el: etree._Element, box: etree._Element) -> list[etree._Element]:
+    """The elements before el inside box: its preceding siblings, then its ancestors'."""
+    found: list[etree._Element] = []
+    node = el
+    while node is not None and node is not box:
+        found.extend(s for s in node.itersiblings(preceding=True) if isinstance(s.tag, str))
+        node = node.getparent()
+    return found
 
 
 # ---------------------------------------------------------------- date
@@ -186,17 +255,31 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
         # when the title sits inside the body block, only the few elements right after it.
         body = None if _inside(start, parts.body) else parts.body
         limit = 6 if body is None else 40
+        # A teaser box's stamps are other articles' (its links say so).
+        boxes = teaser_boxes(root)
+        passed_body = False
         for count, el in enumerate(_following(root, start)):
             if count > limit:
                 break
-            if _inside(el, parts.related_box) or _inside(el, body) or _in_chrome(el):
+            if _inside(el, start):
+                continue  # "... from April 1, 2020" in the title is not the stamp
+            if body is not None and _inside(el, body):
+                passed_body = True
                 continue
-            if _take_date(el, parts, near_title=True):
+            if _inside(el, parts.related_box) or _in_chrome(el) or any(_inside(el, box) for box in boxes):
+                continue
+            if body is None and _text_begins(el):
+                passed_body = True  # the headline sits in the text's block: its first sentence or number ends the stamp's place
+            # after the text only a labelled stamp ("Posted on ...") is the page's
+            if _take_date(el, parts, near_title=True, labelled_only=passed_body):
                 return
         # ... or just before it ("<span class=x>09/10/2020</span><h1>...").
-        preceding = [el for el in _preceding(root, start)][-15:]
+        # (within the headline's own container: a site clock in the top bar is not it)
+        near = start.getparent()
+        near = near.getparent() if near is not None and near.getparent() is not None else near
+        preceding = [el for el in _preceding(root, start) if _inside(el, near)][-15:]
         for el in reversed(preceding):
-            if _inside(el, parts.related_box) or _inside(el, body) or _in_chrome(el):
+            if _inside(el, parts.related_box) or _inside(el, body) or _in_chrome(el) or any(_inside(el, box) for box in boxes):
                 continue
             if _take_date(el, parts, near_title=True):
                 return
@@ -213,6 +296,16 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
     for el in _content_elements(root, parts.related_box):
         if _take_date(el, parts, near_title=False):
             return
+
+
+_NUMBER_MARK = re.compile(r"\b(?:No|Number|S[ốo])\s*\.?\s*:?\s*\d{1,5}\s*/", re.I)
+
+
+def _text_begins(el: etree._Element) -> bool:
+    """Is el the article's text rather than its stamp: a running sentence, or a
+    document's number (its header's date line follows)?"""
+    own = clean((el.text or "") + " ".join((c.tail or "") for c in el))
+    return len(own) > 150 or bool(_NUMBER_MARK.search(own))
 
 
 def _content_elements(root: etree._Element, avoid: etree._Element | None):
@@ -263,7 +356,7 @@ def _following(root: etree._Element, start: etree._Element):
             yield el
 
 
-def _take_date(el: etree._Element, parts: PageParts, near_title: bool) -> bool:
+def _take_date(el: etree._Element, parts: PageParts, near_title: bool, labelled_only: bool = False) -> bool:
     if el.tag == "time":
         day, moment = parse_iso_datetime(el.get("datetime"))
         if day is None:
@@ -276,10 +369,15 @@ def _take_date(el: etree._Element, parts: PageParts, near_title: bool) -> bool:
     text = own if own else ""
     if not text or len(text) > 120:
         return False
+    if _breadcrumb(el) or _breadcrumb(el.getparent()):
+        return False  # "Home » News » Updated 15/02/2024": the site's navigation, not the article's stamp
     if _DOC_DATE_LABEL.search(text):
         return False  # a legal database's "Issuing date:14/09/2023" is the document's, not the page's
+    label = el.getprevious()
+    if label is not None and isinstance(label.tag, str) and len(text_of(label)) < 40 and _DOC_DATE_LABEL.search(text_of(label)):
+        return False  # ... or its "Issuing date:" | "25/05/2024" in two cells
     labelled = _DATE_LABEL.search(text)
-    if not (labelled or near_title):
+    if not (labelled or near_title) or (labelled_only and not labelled):
         return False
     rest = text[labelled.end():] if labelled else text
     day = parse_date(rest)
@@ -293,6 +391,13 @@ def _take_date(el: etree._Element, parts: PageParts, near_title: bool) -> bool:
         day = found[-1].value
     parts.published_on, parts.published_at, parts.date_element = day, parse_stamp(rest), el
     return True
+
+
+def _breadcrumb(el: etree._Element | None) -> bool:
+    """A row of links joined by "»", ">", "/" or "|" (the site's path to the page)."""
+    if el is None or sum(1 for c in el if c.tag == "a") < 2 or re.search(r"\d", el.text or ""):
+        return False  # (a stamp written before the links is the page's: "Tue, 12 Dec 2017 | Print | Email")
+    return bool(_BREADCRUMB.search(clean(" ".join((c.tail or "") for c in el if c.tag == "a"))))
 
 
 def _inside(el: etree._Element, box: etree._Element | None) -> bool:
@@ -393,8 +498,118 @@ def densest_block(root: etree._Element, avoid: etree._Element | None = None) -> 
         if not children:
             break
         top = max(children, key=lambda c: totals.get(c, 0))
-        if totals.get(top, 0) >= 0.6 * totals[best]:
-            best = top
-        else:
+        if totals.get(top, 0) < 0.6 * totals[best]:
             break
+        # A full-text document's header ("MINISTRY OF HEALTH / Number: 03/2008/CT-BYT")
+        # beside its text belongs to it: do not leave it behind.
+        if any(_holds_header(c) for c in children if c is not top and totals.get(c, 0) and not is_chrome(c)):
+            break
+        # Items of one kind side by side (a newsletter's "news-item"s): the page is all of them.
+        if top.get("class") and any(
+            c is not top and c.tag == top.tag and c.get("class") == top.get("class") and totals.get(c, 0) >= 0.1 * totals[best]
+            for c in children
+        ):
+            break
+        best = top
     return best
+
+
+_HEADER_NUMBER = re.compile(r"(?:^|\n)\s*(?:No|Number|S[ốo])\s*\.?\s*:?\s*\d{1,5}\s*/\s*[\dA-ZĐ]", re.I)
+
+
+def _holds_header(el: etree._Element) -> bool:
+    if not any(isinstance(c.tag, str) and c.tag == "br" for c in el.iter()) and len(el) == 0:
+        text = el.text_content()
+    else:
+        text = "\n".join(t for t in el.itertext())
+    return bool(_HEADER_NUMBER.search(text[:600]))
+
+
+# ---------------------------------------------------------------- teaser boxes and comments
+
+
+_CONTAINER_TAGS = {"div", "ul", "ol", "table", "tbody", "tr", "td", "section", "dl", "aside", "nav"}
+
+
+def teaser_boxes(root: etree._Element) -> list[etree._Element]:
+    """Containers that are mostly links (at least three, most of their text in
+    them): a site's "Same category", "Hot news" or promo list, whatever its class
+    names or heading. Their dates and document numbers are other articles'."""
+    text: dict[etree._Element, int] = {}
+    linked: dict[etree._Element, int] = {}
+    links: dict[etree._Element, int] = {}
+    walker = etree.iterwalk(root, events=("start", "end"))
+    for event, el in walker:
+        if not isinstance(el.tag, str):
+            continue
+        if event == "start":
+            if el.tag in SKIP_TAGS:
+                walker.skip_subtree()
+                text[el] = linked[el] = links[el] = 0
+                continue
+            own = len((el.text or "").strip())
+            text[el], linked[el], links[el] = own, own if el.tag == "a" else 0, 1 if el.tag == "a" and el.get("href") else 0
+            continue
+        parent = el.getparent()
+        if parent is None or parent not in text:
+            continue
+        tail = len((el.tail or "").strip())
+        text[parent] += text[el] + tail
+        linked[parent] += text[el] if el.tag == "a" else linked[el]
+        links[parent] += links[el]
+    found: list[etree._Element] = []
+    for el in elements(root):
+        if el.tag not in _CONTAINER_TAGS or links.get(el, 0) < 3 or not text.get(el):
+            continue
+        if linked[el] >= 0.6 * text[el] and not any(_inside(el, box) for box in found):
+            found.append(el)
+    return found
+
+
+def _link_rows(body: etree._Element) -> list[etree._Element]:
+    """Short lines that are mostly links ("Tags: a, b, c", "Print | Email | Back to top")
+    and the heading of a "Latest news"/"Related news" box, when they share the text's
+    container: the site's, not the article's."""
+    found: list[etree._Element] = []
+    for el in elements(body):
+        if el is body or el.tag not in ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "section"):
+            continue
+        text = clean(el.text_content())
+        if not text or len(text) > 200:
+            continue
+        links = [a for a in el.iter("a") if a.get("href")]
+        linked = sum(len(clean(a.text_content())) for a in links)
+        if (len(links) >= 2 and linked >= 0.5 * len(text)) or (
+            el.tag.startswith("h") and (_LATEST_HEADING.match(text) or _OTHER_HEADING.match(text))
+        ):
+            found.append(el)
+    return found
+
+
+_COMMENTS_HEADING = re.compile(
+    r"^\s*(?:\d+\s+)?(?:(?:reader'?s?'?|your|user|visitor)\s+)?(?:comments?|opinions?|feedback)\b|^\s*(?:ý\s+kiến|bình\s+luận)",
+    re.I,
+)
+
+
+def comment_blocks(body: etree._Element) -> list[etree._Element]:
+    """Readers' comments under a heading ("Comments (2)", "Your comment",
+    "Ý kiến bạn đọc"): the heading's own container when it opens one, else the
+    heading and everything after it in its parent."""
+    found: list[etree._Element] = []
+    for el in elements(body):
+        if el is body or el.tag in ("a", "p", "li", "span") or not el.text:
+            continue
+        own = clean(el.text_content())
+        if len(own) > 40 or not _COMMENTS_HEADING.match(own):
+            continue
+        parent = el.getparent()
+        if parent is None:
+            continue
+        first = next((c for c in parent if isinstance(c.tag, str)), None)
+        if parent is not body and first is el:
+            found.append(parent)
+        else:
+            found.append(el)
+            found.extend(c for c in el.itersiblings() if isinstance(c.tag, str))
+    return found
