@@ -84,6 +84,7 @@ def _key(text: str) -> str:
     key = re.sub(r"(?<=\w)-(?=\w)", " ", key)
     key = re.sub(r"\bof (?:the )?(?:(?:affected|concerned|respective) )?", "of ", key)
     key = re.sub(r"\s+", " ", key).strip()
+    key = re.sub(r"^the ", "", key)  # "the Government Office" starts at "Government", not at "the Government"
     if len(key.split()) >= 3:  # classes only inside longer names: "Ministers" alone stays itself
         key = re.sub(r"[a-z]+", lambda m: _CLASS_OF.get(m.group(0), m.group(0)), key)
     return key
@@ -305,6 +306,11 @@ def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     for f in [*found, Found(len(phrase), len(phrase), "")]:
         gap = phrase[cursor:f.start]
         offset = cursor
+        if cursor and re.match(r" [A-Z\u00C0-\u1EF9]", gap):
+            # "Deputy Prime Minister Vu Duc Dam", "Chairman of the PPC Nguyen Van A": a person's name
+            name = re.match(r" (?:[A-Z\u00C0-\u1EF9][\w\u00C0-\u1EF9]*\s*){1,4}", gap)
+            offset += name.end()
+            gap = gap[name.end() :]
         for piece in _leftover_pieces(gap, told):
             name = unknown_body(piece, told)
             if name:
@@ -345,7 +351,8 @@ def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
     pieces: list[str] = []
     for i in range(0, len(parts), 2):
         sep = parts[i - 1] if i else ""
-        if pieces and re.fullmatch(r"\s*(?:and|or|,)\s*", sep) and not unknown_body(parts[i], told) and unknown_body(pieces[-1], told):
+        glue = re.fullmatch(r"\s*(?:and|or)\s*", sep) or (re.fullmatch(r"\s*,\s*", sep) and len(parts[i].split()) == 1)
+        if pieces and glue and not unknown_body(parts[i], told) and unknown_body(pieces[-1], told):
             pieces[-1] += sep + parts[i]
         else:
             pieces.append(parts[i])
@@ -364,7 +371,8 @@ def unknown_body(piece: str, told: bool = False) -> str | None:
     words = text.split()
     if not (1 <= len(words) <= 16):
         return None
-    named = text[:1].isupper() and (_BODY_NOUN.search(text) or (told and len(words) <= 6))
+    titled = re.fullmatch(r"(?:Deputy|Vice|Permanent|Standing|Acting|Mr\.?|Mrs\.?|Ms\.?|Comrade|Comrades)", text)
+    named = text[:1].isupper() and (_BODY_NOUN.search(text) or (told and len(words) <= 6 and not titled))
     # a lower-case phrase names a class of bodies when its head noun does (before "of", "in", ...):
     # "central agencies branched in the province", not "implementation of ... agencies"
     head = re.split(r"\s+(?:of|in|on|for|to|with|at|under|from|by|about)\s+", text, maxsplit=1)[0]

@@ -86,7 +86,7 @@ _WITHIN = re.compile(
     re.I,
 )
 _RECURRING = re.compile(
-    r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?of\s+(?:every|each)\s+(?:month|quarter|year)"
+    r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?(?:every|each)\s+(?:month|quarter|year)"
     r"|\b(?:every|each)\s+(?:\d+\s+|two\s+|three\s+|six\s+)?(?:days?|weeks?|months?|quarters?|years?)\b"
     r"|\b(?:every|each)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\bon\s+an?\s+(?:daily|weekly|monthly|quarterly|annual|yearly|regular|periodic)\s+basis\b"

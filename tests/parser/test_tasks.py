@@ -80,6 +80,11 @@ def test_registry_is_well_formed() -> None:
         ("Chairmen of the People's Committees of districts and communes; heads of agencies, units, businesses, "
          "urban areas, people's markets ... and the entire People",
          [DCC, "People's Committees of communes, wards and towns", "heads of agencies, units, businesses, urban areas, people's markets"]),
+        # central bodies; a person's name after a title is no body; "the Government Office" is not "the Government"
+        ("Vietnam Television, Voice of Vietnam and Vietnam News Agency", ["Vietnam Television", "Voice of Vietnam", "Vietnam News Agency"]),
+        ("Deputy Prime Minister Vu Duc Dam", ["Deputy Prime Minister"]),
+        ("The Government Office", ["Government Office"]),
+        ("Ministries, sectors and localities", [MIN, "Localities"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
@@ -185,6 +190,7 @@ def test_roles(text, roles) -> None:
         ("report before 4:00 p.m. on October 15, 2020", "2020-10-15", "before 4:00 p.m. on October 15, 2020"),
         ("within 15 days after the signing date", "2020-10-24", "within 15 days after the signing date"),
         ("report periodically every 6 months", None, "periodically every 6 months"),
+        ("report before the 25th every month", None, "before the 25th every month"),
         ("inspect every Friday", None, "every Friday"),
         ("until the end of 2020", "2020-12-31", "until the end of 2020"),
         ("complete by October 2020", None, "by October 2020"),
