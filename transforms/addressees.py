@@ -67,10 +67,18 @@ def _header_to(text: str) -> tuple[int, list[str]] | None:
     return (match.start(), found) if found else None
 
 
+# The first item of the document: addressees are asked before it ("requests X to:"); a request
+# inside an item ("3. To request the Chairmen of ...:") names that item's lead, not the letter's addressees.
+_FIRST_ITEM = re.compile(r"(?m)^[ \t]*(?:\d{1,2}[.)]|[a-z]\)|[-\u2013+\u2022])[ \t]+\S")
+
+
 def addressees(text: str) -> list[str]:
+    header = _header_to(text)
+    after_header = _TO.search(text).end() if header else 0
+    first_item = _FIRST_ITEM.search(text, after_header)
+    text = text[: first_item.start()] if first_item else text
     active = _first_active(text)
     passive = _ASKED.search(text)
-    header = _header_to(text)
     first_request = min([m.start() for m in (active, passive) if m is not None], default=len(text))
     if header and header[0] < first_request:
         return header[1]

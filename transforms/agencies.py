@@ -79,6 +79,7 @@ def _key(text: str) -> str:
     """The form two spellings of one name share: folded, apostrophes and "of the" dropped,
     list separators one ", ", hyphens spaces, class words their class ("Chairwomen" -> "chairman")."""
     key = re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
+    key = key.replace("rsquo;", "'")  # "Peoplersquo;s": an entity that lost its "&"
     key = re.sub(r"(?<=\w) s\b", "s", key.replace("'", ""))  # "People s Committees": the apostrophe lost
     key = re.sub(_LIST_SEP, ", ", key)
     key = re.sub(r"(?<=\w)-(?=\w)", " ", key)
@@ -105,7 +106,7 @@ def _alias_pattern(alias: str) -> str:
         elif re.fullmatch(r"[a-z0-9]+", token):
             word = _CLASS_PATTERN.get(token, re.escape(token)) if classes else re.escape(token)
             if word.endswith("s") and len(word) > 2 and word.isalpha():  # "people's", "people s"
-                word = word[:-1] + r"(?:'|\s)?s"
+                word = word[:-1] + r"(?:'|\s|rsquo;)?s"
             out.append(word + "'?")
         else:
             out.append(re.escape(token))
@@ -113,9 +114,13 @@ def _alias_pattern(alias: str) -> str:
 
 
 def _head_aliases(name: str) -> tuple[str, ...]:
-    """A ministry is named by its minister too ("the Minister of Health" -> Ministry of Health),
+    """A ministry is named by its minister and as "X Ministry" too ("the Minister of Health",
+    "the Justice Ministry"),
     as a department by its director (that one needs no alias: the department's name is inside)."""
-    return ("Minister of " + name.removeprefix("Ministry of "),) if name.startswith("Ministry of ") else ()
+    if not name.startswith("Ministry of "):
+        return ()
+    field = name.removeprefix("Ministry of ")
+    return ("Minister of " + field, field + " Ministry")  # "the Justice Ministry"
 
 
 def _raw() -> dict:
@@ -168,7 +173,7 @@ _LEFTOVER_SPLIT = re.compile(
     r"(?=(?:the\s+)?[A-Z\u00C0-\u1EF9]|(?:directors|heads|chairm[ae]n|chairpersons|chiefs|leaders|managers)\b))"
 )
 # Lower-case classes of bodies ("the central agencies branched in the province").
-_CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors|ministries)\b")
+_CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors|ministries)\b", re.I)
 
 # Another province named with a provincial body makes it that province's, not the registry's.
 _PLACE = "(?:" + "|".join(re.escape(fold(p)).replace(r"\ ", r"\s+") for p in sorted(_raw()["other_provinces"], key=len, reverse=True)) + ")"
@@ -212,8 +217,10 @@ def _find(phrase: str) -> tuple[Found, ...]:
             continue
         text = phrase[m.start() : m.end()]
         if agency.kind == "group" and text == text.lower():
+            if re.search(r"\b(?:of|in|from|under|for|with)\s+$", before):
+                continue  # "heads of medical sector of ministries": inside another body's name
             goes_on = _LIST_GOES_ON.match(after)
-            if goes_on and m.end() + goes_on.end() not in starts:
+            if goes_on and re.search(r",|\band\b", text) and m.end() + goes_on.end() not in starts:
                 continue
         if agency.level == "province" and agency.kind in ("department", "sector"):
             place_before, place_after = _PLACE_BEFORE.search(before), _PLACE_AFTER.match(after)
@@ -344,10 +351,26 @@ def _next_level(phrase: str, found: list[Found]) -> list[Found]:
     return extra
 
 
+_HEADS_OF_PREFIX = re.compile(r"^\s*(?:the\s+)?(?:directors|heads|chairm[ae]n|chairpersons|chiefs|leaders|managers)\s+of\s+", re.I)
+
+
+def _own_qualifiers(part: str) -> list[str]:
+    """ "Authorities at all levels, branches, and": an element before the last with a qualifier
+    of its own makes the list several bodies; with the qualifier at the end only ("departments,
+    committees and bodies of Ho Chi Minh City") it is one group. Returns pieces and separators."""
+    elements = re.split(r"(\s*,\s*)", part)
+    heads = elements[0:-1:2]
+    own = [_HEADS_OF_PREFIX.sub("", e) for e in heads]  # "heads of agencies, units, ...": "heads of" spans the list
+    if len(heads) < 1 or not any(re.search(r"\s(?:at|of|in|for|under)\s", e) for e in own):
+        return [part]
+    return elements
+
+
 def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
     """The gap between registry names cut into candidate bodies; a part after "and" that is no
     body alone stays with the one before ("Department of Medical Examination and Treatment")."""
     parts = _LEFTOVER_SPLIT.split(gap)
+    parts = [q for i, p in enumerate(parts) for q in (_own_qualifiers(p) if i % 2 == 0 else [p])]
     pieces: list[str] = []
     for i in range(0, len(parts), 2):
         sep = parts[i - 1] if i else ""

@@ -33,7 +33,7 @@ _SUBJECT_VERB = re.compile(
 )
 _ASK_VERB = re.compile(
     r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
-    r"(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.:!?\n]{2,300}?)\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))"
+    r"(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.:!?\n]{2,300}?)(?:\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))|\s*:)"
 )
 _ASK_THAT = re.compile(
     r"\b(?i:propos(?:e|es|ing)|request(?:s|ing)?|requir(?:e|es|ing)|recommend(?:s|ing)?|direct(?:s|ing)?)\s+that\s+"
@@ -86,7 +86,15 @@ _ASIDE = re.compile(
     r"with\s+the\s+(?:objective|aim|goal|purpose|motto)\s+of)\b.*,?\s*$"
 )
 # Words that start a new body in a list of subjects: "Ministers, heads of ..., chairpersons of ...".
-_HEAD = r"(?:heads?|directors?|chairm[ae]n|chairpersons?|chiefs?|leaders?|related|relevant)\b"
+_HEAD = (r"(?:heads?|directors?|chairm[ae]n|chairpersons?|chiefs?|leaders?|related|relevant|agencies|bodies|authorities|"
+         r"organi[sz]ations|departments|committees|units|branches|sectors|localities|ministries)\b")
+
+
+# An opening phrase before the subject: "Based on the situation, ...", "For those who ..., ...".
+_OPENER = re.compile(
+    r"(?:In|With|Under|According|Based|For|On|At|After|Before|During|Pursuant|Implementing|If|When|Regarding|As|Due|Given|"
+    r"Following|Depending)\b"
+)
 
 
 def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
@@ -97,7 +105,7 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
     follows one of its commas.
     """
     starts = [0]
-    if _NOT_SUBJECT.match(rest):
+    if _OPENER.match(rest):
         starts = [m.end() for m in re.finditer(r",\s+(?=the\s|all\s|[A-Z\u00C0-\u1EF9])", rest[:400])]
     for offset in starts:
         candidate = rest[offset:]
@@ -109,8 +117,10 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]
         if (re.search(r"[,;]\s*$|,\s+(?!the\b|and\b|" + _HEAD + r")[a-z]|\b(?:shall|should|must|will|is|are|was|were|be|been|if|"
-                      r"would|could|may|might|assigns?|requests?|directs?|asks?|tasks?|urges?|instructs?)\b", bare)
-                or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject) or re.search(r"[.!?]\s+[A-Z]", subject)):
+                      r"would|could|may|might|assign(?:s|ed)?|request(?:s|ed)?|direct(?:s|ed)?|ask(?:s|ed)?|task(?:s|ed)?|urge[sd]?|"
+                      r"instruct(?:s|ed)?)\b", bare)
+                or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)
+                or re.search(r"[.!?]\s+[A-Z]|\.{3}|\u2026|\s[-\u2013+]\s", subject)):
             continue
         names = agencies.resolve(subject)
         if names:
@@ -122,14 +132,18 @@ def _lead_subjects(text: str) -> list[tuple[int, str]]:
     found = []
     passing_down: list[tuple[int, int]] = []
     for clause in _CLAUSE.finditer(text):
-        rest = text[clause.end() : clause.end() + 640]
+        # "The Government requested: - Ministers and Heads ...": a marked line after a colon (not a dash inside a sentence run)
+        opened = re.search(r"(?:^|[:\n])\s*$", text[max(0, clause.end() - 3) : clause.end()])
+        marker = re.match(r"[-+\u2022\u2013]\s+", text[clause.end() : clause.end() + 4]) if opened else None
+        begin = clause.end() + (marker.end() if marker else 0)
+        rest = text[begin : begin + 640]
         if not rest or not (rest[0].isupper() or rest.startswith(("the ", "all "))) or re.match(r"To\b", rest):
             continue
         found_here = _clause_subject(rest)
         if found_here is None:
             continue
         offset, names, verb_at = found_here
-        start, verb_at = clause.end() + offset, clause.end() + verb_at
+        start, verb_at = begin + offset, begin + verb_at
         if _DIRECTS.match(text, verb_at):
             if set(names) <= _SPEAKERS:
                 continue  # "The Provincial People's Committee directs X to": the document speaks, X acts

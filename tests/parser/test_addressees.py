@@ -41,6 +41,9 @@ from transforms.addressees import addressees
         ("the Chairman requests the heads of provincial departments; heads of agencies, units, people's markets ... and "
          "the entire People:\n- To continue", ["heads of provincial departments",
                                                 "heads of agencies, units, people's markets ... and the entire People"]),
+        # a request inside an item names that item's lead, not the letter's addressees (held-out hungyen-print-telegram-1488)
+        ("The Chairman of the Provincial People's Committee directs:\n1. To isolate drivers.\n"
+         "2. To request the Chairmen of the People's Committees of districts, towns and city: + To supplement", []),
         ("A meeting was held.", []),
         ("It requests that all units report.", []),
     ],

@@ -84,7 +84,13 @@ def test_registry_is_well_formed() -> None:
         ("Vietnam Television, Voice of Vietnam and Vietnam News Agency", ["Vietnam Television", "Voice of Vietnam", "Vietnam News Agency"]),
         ("Deputy Prime Minister Vu Duc Dam", ["Deputy Prime Minister"]),
         ("The Government Office", ["Government Office"]),
-        ("Ministries, sectors and localities", [MIN, "Localities"]),
+        # "ministries, branches and localities": the classes without a registry group stay verbatim
+        ("Ministries, sectors and localities", [MIN, "sectors", "Localities"]),
+        ("Authorities at all levels, branches, and localities and the general public",
+         ["Authorities at all levels", "branches", "Localities"]),
+        ("the Justice Ministry", ["Ministry of Justice"]),
+        ("chairpersons of provincial-level Peoplersquo;s Committees", [PCC]),
+        ("the National Assembly Standing Committee and National Assembly", ["National Assembly Standing Committee", "National Assembly"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
@@ -165,6 +171,11 @@ def test_lead_coordinate_report_to() -> None:
         # a report of what a body did tells no one to act (held-out vcci-report-1389)
         ("- The People's Committee of Hai Phong City organized a review of the charges; summarized the opinions and "
          "submit them to the Hai Phong People's Council at its nearest session.", [(DCC, "addressee")]),
+        # "requested: - X ...": a marked line after a colon opens a clause (held-out chinhphu-resolution-124-2018)
+        ("The Government requested: - Ministers and Heads of ministerial-level agencies directly instruct and finalize drafts.",
+         [(MIN, "lead")]),
+        ("To request the Chairmen of the People's Committees of districts, towns and city: + To supplement facilities",
+         [(DCC, "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
