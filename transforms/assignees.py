@@ -49,6 +49,8 @@ _REPORT = re.compile(
     r"\s+to\s+(?!(?:the\s+)?(?:Official|Decision|Directive|Plan|Resolution|Decree|Circular|Law|Notice|Report|Conclusion|Dispatch)\b)"
     r"(?P<who>(?:the\s+)?[A-Z\u00C0-\u1EF9][^.;:!?\n]{2,300})"
 )
+# A report named in a relative clause describes a document, it sets no reporting line.
+_DESCRIBES = re.compile(r"\b(?:which|that)\s+(?:(?:will|would|shall|is\s+to|are\s+to|must)\s+)?(?:be|been|are|is|were|was)\s+$|\bto\s+be\s+$")
 _VIA = re.compile(r"\(\s*(?:via|through)\s+(?P<who>[^)]{3,200})\)")
 # Where a governed phrase ends: a verb, a purpose, a time, a citation.
 _PHRASE_END = re.compile(
@@ -204,6 +206,8 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
     for match in _COORDINATE.finditer(text):
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
     for match in _REPORT.finditer(text):
+        if _DESCRIBES.search(text, max(0, match.start() - 40), match.start()) or re.search(r"\b(?:which|that)\b", match.group("what")):
+            continue  # "draft laws which will be submitted to the National Assembly": what the drafts are for
         roles += [(match.start("who"), n, REPORT_TO) for n in agencies.resolve(_phrase(match.group("who")))]
         after = match.start("who") + len(_phrase(match.group("who")))
         via = re.compile(r"\s*" + _VIA.pattern).match(text, after)

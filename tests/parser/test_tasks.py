@@ -176,6 +176,9 @@ def test_lead_coordinate_report_to() -> None:
          [(MIN, "lead")]),
         ("To request the Chairmen of the People's Committees of districts, towns and city: + To supplement facilities",
          [(DCC, "lead")]),
+        # a report in a relative clause describes the drafts (held-out chinhphu-resolution-124-2018)
+        ("The Ministry of Justice shall finalize draft laws which will be submitted to the National Assembly.",
+         [("Ministry of Justice", "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
