@@ -94,7 +94,10 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     lines = [line for line in lines if line.text]
     record["body_text"] = "\n".join(line.text for line in lines)
-    if parts.layout == "generic":
+    # A list page's body holds its teasers' links; a text with fewer than two links is an
+    # article without asking the list parser (the costliest step on an unknown site).
+    linked = parts.body is not None and sum(1 for a in parts.body.iter("a") if a.get("href")) >= 2
+    if parts.layout == "generic" and (linked or not lines):
         teasers = _list_page_items(html, url, [line.text for line in lines])
         if teasers:
             # A list page read as an article would give a "document" taken from its
