@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .citations import (
+    CITED,
     HEADER,
     ISSUED,
     OBJECT_LEAD,
@@ -110,6 +111,16 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     warnings: list[str] = []
     pick = next((m for m in mentions if m.role == ISSUED), None)
     told = _content_told(text, [m for m in mentions if pick is None or m.number.start < pick.number.start])
+    if told is not None and pick is not None:
+        # "According to Directive 16, the PM requested ... . To implement it, the PPC issued Plan 12":
+        # the earlier report is background to an announcement that answers it.
+        # Only a round-up of one issuer's documents ("in Official Dispatch No. 80/CD-TTg, the
+        # PM requested ... . On June 3, the PM signed ... No. 81/CD-TTg") starts with the report.
+        sentence = text[clause_start(text, pick.type_start) : sentence_end(text, pick.number.end)]
+        told_issuer, pick_issuer = _told_by(text, told) or "", _issuer_words(text, pick) or ""
+        same = told_issuer and told_issuer.casefold().removeprefix("the ") == pick_issuer.casefold().removeprefix("the ")
+        if not same or _CITING_CLAUSE.search(sentence) or told.canonical in sentence:
+            told.role, told = CITED, None
     if told is not None and not any(m.role == HEADER for m in mentions):
         pick = told  # "in Official Dispatch No. 80/CD-TTg ..., the PM requested ...", told before another is announced
     if pick is None:
