@@ -123,6 +123,18 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
             told.role, told = CITED, None
     if told is not None and not any(m.role == HEADER for m in mentions):
         pick = told  # "in Official Dispatch No. 80/CD-TTg ..., the PM requested ...", told before another is announced
+    if pick is not None and pick.role == ISSUED and not any(m.role == HEADER for m in mentions):
+        # A page named after a document (its title, "this Decision") whose text tells an
+        # older announcement ("On October 22, 2010, the Political Bureau issued Directive
+        # No. 48 ...") holds the named one: the older act is history.
+        saved = {id(m): m.role for m in mentions}
+        named = _title_named(text, mentions, title_end)
+        older = named is not None and named.canonical != pick.canonical and named.issued_on and (_issued_on(text, pick) or date.max) < named.issued_on
+        for m in mentions:
+            m.role = saved[id(m)]
+        if older:
+            named.role, pick.role, pick.history = HEADER, CITED, True
+            pick = named
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
@@ -247,7 +259,12 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
 
 # "In Official Letter No. 789/UBND-KT dated May 5, 2021, the provincial People's
 # Committee requested departments to ...": the sentence tells what the document asks.
-_TOLD_LEAD = re.compile(r"(?:[A-Z][a-z]+,\s*)?(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
+# (after a fronted phrase: "Regarding the floodgates, in Official Dispatch No. X, ...")
+_TOLD_LEAD = re.compile(
+    r"(?:[A-Z][a-z]+,\s*|(?:Regarding|Concerning|As\s+for|For|On)\b[^,;]{0,150},\s*)?"
+    r"(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$",
+    re.I,
+)
 _TOLD_VERB = re.compile(
     r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
     r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
@@ -394,6 +411,9 @@ def _org(phrase: str) -> str | None:
         phrase = phrase[short.end() :]  # "PORTAL - ", "ĐBP - ", "HNP - "
     elif "(" in phrase[:40]:
         phrase = _DATELINE.sub("", phrase)
+    dateline = re.match(r"^((?:The\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})\s+[-\u2013\u2014]\s+(?=[A-Z])", phrase)
+    if dateline and not _ORG_NOUNS.search(dateline.group(1)):
+        phrase = phrase[dateline.end() :]  # "The Hanoitimes - Hanoi People's Committee"
     phrase = _REPORTED.sub("", phrase)
     phrase = re.sub(r"\s*[-_=]{3,}\s*$", "", phrase)
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
@@ -535,6 +555,9 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
 
 def _subject_after(text: str, number_end: int) -> str | None:
     rest = text[number_end : sentence_end(text, number_end)]
+    if rest[:1].isupper() and number_end and text[number_end - 1].isalpha():
+        # "Resolution No. 97/NQ-CPRegular Government meeting in June 2023 ...": its name glued on
+        return _clean_subject(rest)
     pos = _skip_details(rest)
     if re.match(r"to\s+(?:the\s+)?[A-Z]", rest[pos:]) and rest.endswith(";") is False:
         # "issued Telegram No. X to the Steering Committee ...; Provincial Border Guard
@@ -607,7 +630,9 @@ _TYPE_LINE = re.compile(
 _GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
 
 
-_TYPE_TITLE = re.compile(rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I)
+_TYPE_TITLE = re.compile(
+    rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*(?:No\.?)?\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I
+)
 
 
 def _header_type(text: str, mention: Mention) -> str | None:

@@ -60,8 +60,11 @@ def complete(root: etree._Element, parts: PageParts) -> None:
         _find_title(root, parts)
         if parts.body is not None and parts.title_element is not None and _inside(parts.title_element, parts.body):
             # The article starts at its headline: a promo block or a banner above it
-            # in the same container ("Decision No. 12/QD-UBND on the one-stop shop") is not its text.
-            parts.chrome.update(_before_within(parts.title_element, parts.body))
+            # in the same container ("Decision No. 12/QD-UBND on the one-stop shop") is not its text
+            # -- a short block; never most of the text.
+            before = _before_within(parts.title_element, parts.body)
+            if _text_before(parts.title_element, parts.body) < 0.3 * len(clean(parts.body.text_content())):
+                parts.chrome.update(before)
     if parts.published_on is None:
         _find_date(root, parts)
 
@@ -168,7 +171,7 @@ def _same(a: str, b: str) -> bool:
 def _find_title(root: etree._Element, parts: PageParts) -> None:
     og = meta(root, "og:title", "twitter:title", "title", "dc.title") or _json_ld(root, "headline")
     from_title = page_title(root)
-    headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h)]
+    headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h) and not _box_heading(h, parts)]
     for wanted in (og, from_title):
         if not wanted:
             continue
@@ -194,8 +197,29 @@ def _find_title(root: etree._Element, parts: PageParts) -> None:
     if emphasised is not None:
         parts.title, parts.title_element = text_of(emphasised), emphasised
         return
+    # last: the first heading, unless it is a subhead inside the text (text before it)
+    headings = [h for h in headings if parts.body is None or not _inside(h, parts.body) or not _text_before(h, parts.body)]
     if headings:
         parts.title, parts.title_element = text_of(headings[0]) or None, headings[0]
+
+
+def _box_heading(heading: etree._Element, parts: PageParts) -> bool:
+    """A heading of a box of links ("Hot news", "Trending", "Văn bản liên quan", a
+    teaser's own title): inside such a box or the "Latest news" box, or right above one."""
+    boxes = [*parts.teaser_boxes, *([parts.related_box] if parts.related_box is not None else [])]
+    if any(_inside(heading, box) for box in boxes):
+        return True
+    following = heading.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None:
+        return False
+    if any(following is box or _inside(following, box) for box in boxes):
+        return True
+    # right above a list of links, however short ("Hot news" over two teasers)
+    text = len(clean(following.text_content()))
+    linked = sum(len(clean(a.text_content())) for a in following.iter("a") if a.get("href"))
+    return following.tag in ("ul", "ol", "div", "table") and text > 0 and linked >= 0.6 * text
 
 
 _TITLE_CLASS = re.compile(r"title|headline|tieu-?de|heading", re.I)
@@ -235,6 +259,11 @@ def _emphasised_line_before(
         while best.getparent() is not None and best.getparent().tag in ("b", "strong", "font", "span") and text_of(best.getparent()) == text_of(best):
             best = best.getparent()
     return best
+
+
+def _text_before(el: etree._Element, box: etree._Element) -> int:
+    """How much text stands before el inside box."""
+    return sum(len(clean(b.text_content())) for b in _before_within(el, box) if isinstance(b.tag, str))
 
 
 def _before_within(el: etree._Element, box: etree._Element) -> list[etree._Element]:
