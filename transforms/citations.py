@@ -121,7 +121,9 @@ def sentence_end(text: str, pos: int) -> int:
 
 # "Resolutions No. 12/NQ-CP, No. 13/NQ-CP and No. 14/NQ-CP": the later numbers
 # of an enumeration stand under the first one's type word.
-_ENUMERATED = re.compile(r"(?:,|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*$", re.I)
+_ENUMERATED = re.compile(r"(?:[,;]|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*$", re.I)
+# "Steering Committee 138/CP": a body's name, not a document
+_BODY_NAME = re.compile(r"\b(?:Committee|Board|Council|Group|Team)\s+$")
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -134,6 +136,8 @@ def find_mentions(text: str) -> list[Mention]:
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
         after = text[number.end : min(next_start, number.end + 320)]
+        if typed is None and _BODY_NAME.search(before):
+            continue
         kind = resolve(word, number.code_type)
         if typed is None and mentions and _ENUMERATED.search(before) and number.start - mentions[-1].number.end < 120:
             kind = mentions[-1].type or kind
