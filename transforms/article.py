@@ -92,9 +92,13 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         for index, line in enumerate(body_lines(parts.body, skip))
         if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
-    lines = [line for line in lines if line.text]
+    # (and lines that are only a broken entity's name, "nbsp;")
+    lines = [line for line in lines if line.text and not re.fullmatch(r"&?[a-z]{2,8};", line.text)]
     record["body_text"] = "\n".join(line.text for line in lines)
-    if parts.layout == "generic":
+    # A list page's body holds its teasers' links; a text with fewer than two links is an
+    # article without asking the list parser (the costliest step on an unknown site).
+    linked = parts.body is not None and sum(1 for a in parts.body.iter("a") if a.get("href")) >= 2
+    if parts.layout == "generic" and (linked or not lines):
         teasers = _list_page_items(html, url, [line.text for line in lines])
         if teasers:
             # A list page read as an article would give a "document" taken from its
@@ -124,7 +128,10 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = tasks.with_tasks(
-            directives_mod.directives(lines), record["addressees"], record["document"]["issued_on"], record["published_on"]
+            directives_mod.directives(_lines_from(lines, doc.mention.number.start - len(title) - 1)),
+            record["addressees"],
+            record["document"]["issued_on"],
+            record["published_on"],
         )
     for mention in mentions:
         if mention.history and mention.issued_on is None:
@@ -139,6 +146,17 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     warn_missing(record)
     return record
+
+
+def _lines_from(lines: list[Line], offset: int) -> list[Line]:
+    """The lines from the one holding body offset `offset` on: a document's requests
+    follow its number (a legal database's status list above the header is not one)."""
+    position = 0
+    for index, line in enumerate(lines):
+        if position + len(line.text) >= offset:
+            return lines[index:]
+        position += len(line.text) + 1
+    return lines if offset <= 0 else []
 
 
 def _ref_date(ref: citations.Reference, published) -> object:

@@ -49,6 +49,13 @@ _CONTENT_OF = re.compile(
     r"|\bcontents?\s+(?:mentioned|stated|issued|given|set\s+out|contained|specified)\s+in)\s+(?:the\s+)?$",
     re.I,
 )
+# "The tasks are stipulated at the Government's Resolution 131/NQ-CP": the page reports
+# what it holds ("as stipulated in", "which are set out in" only cite).
+_STIPULATED_IN = re.compile(
+    r"(?<!\bwhich\s)(?<!\bthat\s)\b(?:is|are|was|were)\s+(?:stipulated|set\s+out|specified|outlined|laid\s+out|mentioned)\s+"
+    r"(?:in|at)\s+(?:the\s+)?(?:(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s\s+)?$",
+    re.I,
+)
 _CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
@@ -81,7 +88,7 @@ _PARTICIPLE_AFTER = re.compile(
 )
 # What may open a sentence whose subject is the number itself.
 _SUBJECT_LEAD = r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
-_SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|[;\n]")
+_SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|;(?![A-Za-z])|\n")
 
 
 @dataclass
@@ -114,7 +121,9 @@ def sentence_end(text: str, pos: int) -> int:
 
 # "Resolutions No. 12/NQ-CP, No. 13/NQ-CP and No. 14/NQ-CP": the later numbers
 # of an enumeration stand under the first one's type word.
-_ENUMERATED = re.compile(r"(?:,|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*$", re.I)
+_ENUMERATED = re.compile(r"(?:[,;]|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*$", re.I)
+# "Steering Committee 138/CP": a body's name, not a document
+_BODY_NAME = re.compile(r"\b(?:Committee|Board|Council|Group|Team)\s+$")
 
 
 def find_mentions(text: str) -> list[Mention]:
@@ -127,6 +136,8 @@ def find_mentions(text: str) -> list[Mention]:
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
         after = text[number.end : min(next_start, number.end + 320)]
+        if typed is None and _BODY_NAME.search(before):
+            continue
         kind = resolve(word, number.code_type)
         if typed is None and mentions and _ENUMERATED.search(before) and number.start - mentions[-1].number.end < 120:
             kind = mentions[-1].type or kind
@@ -195,6 +206,8 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
         return CITED  # a quotation reports an earlier act: 'The reason ...: "... issued Notice No. X ..."'
     if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
         return ISSUED
+    if _STIPULATED_IN.search(clause):
+        return ISSUED
     if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
@@ -209,8 +222,9 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     lead = text[line_start : number.start].strip()
     if line_start > 0 and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", lead, re.I):
         return HEADER
-    # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg".
-    if line_start > 0 and re.fullmatch(r"[A-Z\u0110'\u2019 ]{4,80}\s*[-_]{3,}\s*(?:No|Number)\s*\.?\s*:?", lead):
+    # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg",
+    # "HANOI PEOPLE'S COMMITTEE No. 243/KH-UBND".
+    if line_start > 0 and re.fullmatch(r"[A-Z\u0110'\u2019 ]{4,80}(?:\s*[-_]{3,})?\s*(?:No|Number)\s*\.?\s*:?", lead):
         return HEADER
     return CITED
 

@@ -49,8 +49,9 @@ _END_OF_REQUESTS = re.compile(
 
 
 # Dash items run together on one line: "- Strictly prohibit ...;- Officials are ...;- ...".
-_GLUED_DASH = re.compile(r"(?<=;)\s*(?=[-\u2013]\s*(?:[A-Z]|\.{3}|\u2026))")
+_GLUED_DASH = re.compile(r"(?<=;)\s*(?=[-\u2013]\s*(?:[A-Z]|\.{3}|\u2026))|(?<=\.)(?=[-\u2013]\s*\()")
 _ELLIPSIS_LINE = re.compile(r"^\s*(?:\.{3,}|\u2026)\s*$")
+_ANNEX = re.compile(r"\(\s*(?:Promulgated|Issued|Attached|Enclosed)\s+(?:together\s+)?(?:with|to)\b", re.I)
 
 
 def _unglued(lines: list[Line]) -> list[Line]:
@@ -77,7 +78,8 @@ def directives(lines: list[Line]) -> list[dict]:
                 continue
             top = kind
         if kind == top:
-            if stripped and not _ELLIPSIS_LINE.match(stripped):  # "- ..." stands for items left out
+            # "- ..." stands for items left out; "- (Summary)" is a database's marker
+            if stripped and not _ELLIPSIS_LINE.match(stripped) and not re.fullmatch(r"\([^()]{1,30}\)", stripped):
                 items.append(stripped)
         elif items and kind != "roman":
             items[-1] = f"{items[-1]} {line.text}"
@@ -89,22 +91,36 @@ def _article_sections(marked: list[tuple[Line, str | None, str]]) -> list[str] |
     request with everything up to the next article (its sub-items, a second paragraph),
     until the recipients or the signature."""
     starts = [i for i, (_, kind, _) in enumerate(marked) if kind == "article"]
-    if len(starts) < 2:
+    # two or more articles, or one bare "Article 1." heading whose text follows it
+    if len(starts) < 2 and not (starts and not marked[starts[0]][2] and starts[0] + 1 < len(marked)):
         return None
+    # an annex attached to the document ("(Promulgated together with Decision No. X ...)",
+    # "(Attached to Resolution No. X ...)") and its title line above end the articles
+    end = len(marked)
+    for i in range(starts[0], len(marked)):
+        if _ANNEX.search(marked[i][0].text) and i > starts[0]:
+            end = i - 1 if i - 1 > starts[-1] else i
+            break
     items: list[str] = []
     elided = False
-    for i in range(starts[0], len(marked)):
+    for i in range(starts[0], end):
         line, kind, stripped = marked[i]
         if kind == "article":
             items.append(stripped)
             elided = False
+            if line.text.rstrip().endswith("/."):
+                break  # "./." closes a Vietnamese document's text
+            continue
+        if not items[-1] and not stripped:
             continue
         if _END_OF_REQUESTS.match(line.text) or (line.text.isupper() and len(line.text.split()) <= 6):
             break
         if _ELLIPSIS_LINE.match(line.text):
             elided = True  # "..." stands for text left out: what follows it is not this article's
         if not elided:
-            items[-1] = f"{items[-1]} {line.text}"
+            items[-1] = f"{items[-1]} {line.text}".strip()
+        if line.text.rstrip().endswith("/."):
+            break  # "./." closes a Vietnamese document's text
     return [text for text in items if text]
 
 

@@ -69,6 +69,7 @@ TYPE_CODES = {
     "QDI": "Regulation",  # Party regulations: 08-QĐi/TW
     "L": "Law",
     "CV": "Official Letter",
+    "TTR": "Report",  # tờ trình, a ministry's report asking for a decision: 669/TTr-BKHDT
 }
 # Issuer codes the contract lets us read when the text names no issuer.
 ISSUER_CODES = {

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from .citations import (
+    CITED,
     HEADER,
     ISSUED,
     OBJECT_LEAD,
@@ -110,8 +111,30 @@ def choose(text: str, mentions: list[Mention], title_end: int) -> tuple[Document
     warnings: list[str] = []
     pick = next((m for m in mentions if m.role == ISSUED), None)
     told = _content_told(text, [m for m in mentions if pick is None or m.number.start < pick.number.start])
+    if told is not None and pick is not None:
+        # "According to Directive 16, the PM requested ... . To implement it, the PPC issued Plan 12":
+        # the earlier report is background to an announcement that answers it.
+        # Only a round-up of one issuer's documents ("in Official Dispatch No. 80/CD-TTg, the
+        # PM requested ... . On June 3, the PM signed ... No. 81/CD-TTg") starts with the report.
+        sentence = text[clause_start(text, pick.type_start) : sentence_end(text, pick.number.end)]
+        told_issuer, pick_issuer = _told_by(text, told) or "", _issuer_words(text, pick) or ""
+        same = told_issuer and told_issuer.casefold().removeprefix("the ") == pick_issuer.casefold().removeprefix("the ")
+        if not same or _CITING_CLAUSE.search(sentence) or told.canonical in sentence:
+            told.role, told = CITED, None
     if told is not None and not any(m.role == HEADER for m in mentions):
         pick = told  # "in Official Dispatch No. 80/CD-TTg ..., the PM requested ...", told before another is announced
+    if pick is not None and pick.role == ISSUED and not any(m.role == HEADER for m in mentions):
+        # A page named after a document (its title, "this Decision") whose text tells an
+        # older announcement ("On October 22, 2010, the Political Bureau issued Directive
+        # No. 48 ...") holds the named one: the older act is history.
+        saved = {id(m): m.role for m in mentions}
+        named = _title_named(text, mentions, title_end)
+        older = named is not None and named.canonical != pick.canonical and named.issued_on and (_issued_on(text, pick) or date.max) < named.issued_on
+        for m in mentions:
+            m.role = saved[id(m)]
+        if older:
+            named.role, pick.role, pick.history = HEADER, CITED, True
+            pick = named
     if pick is None:
         pick = next((m for m in mentions if m.role == HEADER), None)
     if pick is None:
@@ -236,7 +259,12 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
 
 # "In Official Letter No. 789/UBND-KT dated May 5, 2021, the provincial People's
 # Committee requested departments to ...": the sentence tells what the document asks.
-_TOLD_LEAD = re.compile(r"(?:[A-Z][a-z]+,\s*)?(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$", re.I)
+# (after a fronted phrase: "Regarding the floodgates, in Official Dispatch No. X, ...")
+_TOLD_LEAD = re.compile(
+    r"(?:[A-Z][a-z]+,\s*|(?:Regarding|Concerning|As\s+for|For|On)\b[^,;]{0,150},\s*)?"
+    r"(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$",
+    re.I,
+)
 _TOLD_VERB = re.compile(
     r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
     r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
@@ -383,6 +411,9 @@ def _org(phrase: str) -> str | None:
         phrase = phrase[short.end() :]  # "PORTAL - ", "ĐBP - ", "HNP - "
     elif "(" in phrase[:40]:
         phrase = _DATELINE.sub("", phrase)
+    dateline = re.match(r"^((?:The\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})\s+[-\u2013\u2014]\s+(?=[A-Z])", phrase)
+    if dateline and not _ORG_NOUNS.search(dateline.group(1)):
+        phrase = phrase[dateline.end() :]  # "The Hanoitimes - Hanoi People's Committee"
     phrase = _REPORTED.sub("", phrase)
     phrase = re.sub(r"\s*[-_=]{3,}\s*$", "", phrase)
     phrase = re.sub(r"^(?:on\s+\S+(?:\s+\S+)?\s+|recently\s+|today\s+|accordingly\s+)", "", phrase.strip(), flags=re.I)
@@ -524,6 +555,9 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
 
 def _subject_after(text: str, number_end: int) -> str | None:
     rest = text[number_end : sentence_end(text, number_end)]
+    if rest[:1].isupper() and number_end and text[number_end - 1].isalpha():
+        # "Resolution No. 97/NQ-CPRegular Government meeting in June 2023 ...": its name glued on
+        return _clean_subject(rest)
     pos = _skip_details(rest)
     if re.match(r"to\s+(?:the\s+)?[A-Z]", rest[pos:]) and rest.endswith(";") is False:
         # "issued Telegram No. X to the Steering Committee ...; Provincial Border Guard
@@ -596,7 +630,9 @@ _TYPE_LINE = re.compile(
 _GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
 
 
-_TYPE_TITLE = re.compile(rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I)
+_TYPE_TITLE = re.compile(
+    rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*(?:No\.?)?\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I
+)
 
 
 def _header_type(text: str, mention: Mention) -> str | None:

@@ -43,6 +43,8 @@ def complete(root: etree._Element, parts: PageParts) -> None:
     """Fill whatever the known layout (if any) did not find."""
     if parts.related_box is None:
         parts.related_box = find_latest_box(root)
+    stats = _link_stats(root)
+    parts.teaser_boxes = teaser_boxes(root, stats)
     if parts.body is None:
         parts.body = densest_block(root, avoid=parts.related_box)
         if parts.body is not None:
@@ -51,15 +53,18 @@ def complete(root: etree._Element, parts: PageParts) -> None:
                     parts.chrome.add(el)
             # On a site of unknown class names, a "Same category"/"Hot news" box or
             # the readers' comments inside the chosen block are not the article.
-            parts.chrome.update(el for el in teaser_boxes(parts.body) if el is not parts.body)
+            parts.chrome.update(el for el in teaser_boxes(parts.body, stats) if el is not parts.body)
             parts.chrome.update(comment_blocks(parts.body))
-            parts.chrome.update(_link_rows(parts.body))
+            parts.chrome.update(_link_rows(parts.body, stats))
     if parts.title is None:
         _find_title(root, parts)
         if parts.body is not None and parts.title_element is not None and _inside(parts.title_element, parts.body):
             # The article starts at its headline: a promo block or a banner above it
-            # in the same container ("Decision No. 12/QD-UBND on the one-stop shop") is not its text.
-            parts.chrome.update(_before_within(parts.title_element, parts.body))
+            # in the same container ("Decision No. 12/QD-UBND on the one-stop shop") is not its text
+            # -- a short block; never most of the text.
+            before = _before_within(parts.title_element, parts.body)
+            if _text_before(parts.title_element, parts.body) < 0.3 * len(clean(parts.body.text_content())):
+                parts.chrome.update(before)
     if parts.published_on is None:
         _find_date(root, parts)
 
@@ -166,7 +171,7 @@ def _same(a: str, b: str) -> bool:
 def _find_title(root: etree._Element, parts: PageParts) -> None:
     og = meta(root, "og:title", "twitter:title", "title", "dc.title") or _json_ld(root, "headline")
     from_title = page_title(root)
-    headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h)]
+    headings = [h for h in elements(root) if h.tag in ("h1", "h2", "h3") and not _in_chrome(h) and not _box_heading(h, parts)]
     for wanted in (og, from_title):
         if not wanted:
             continue
@@ -188,12 +193,33 @@ def _find_title(root: etree._Element, parts: PageParts) -> None:
     if from_title:
         parts.title = from_title
         return
-    emphasised = _emphasised_line_before(root, parts.body)
+    emphasised = _emphasised_line_before(root, parts.body, parts.teaser_boxes)
     if emphasised is not None:
         parts.title, parts.title_element = text_of(emphasised), emphasised
         return
+    # last: the first heading, unless it is a subhead inside the text (text before it)
+    headings = [h for h in headings if parts.body is None or not _inside(h, parts.body) or not _text_before(h, parts.body)]
     if headings:
         parts.title, parts.title_element = text_of(headings[0]) or None, headings[0]
+
+
+def _box_heading(heading: etree._Element, parts: PageParts) -> bool:
+    """A heading of a box of links ("Hot news", "Trending", "Văn bản liên quan", a
+    teaser's own title): inside such a box or the "Latest news" box, or right above one."""
+    boxes = [*parts.teaser_boxes, *([parts.related_box] if parts.related_box is not None else [])]
+    if any(_inside(heading, box) for box in boxes):
+        return True
+    following = heading.getnext()
+    while following is not None and not isinstance(following.tag, str):
+        following = following.getnext()
+    if following is None:
+        return False
+    if any(following is box or _inside(following, box) for box in boxes):
+        return True
+    # right above a list of links, however short ("Hot news" over two teasers)
+    text = len(clean(following.text_content()))
+    linked = sum(len(clean(a.text_content())) for a in following.iter("a") if a.get("href"))
+    return following.tag in ("ul", "ol", "div", "table") and text > 0 and linked >= 0.6 * text
 
 
 _TITLE_CLASS = re.compile(r"title|headline|tieu-?de|heading", re.I)
@@ -208,13 +234,14 @@ def _emphasised(el: etree._Element) -> bool:
     return "bold" in style or bool(_TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
 
 
-def _emphasised_line_before(root: etree._Element, body: etree._Element | None) -> etree._Element | None:
+def _emphasised_line_before(
+    root: etree._Element, body: etree._Element | None, boxes: list[etree._Element]
+) -> etree._Element | None:
     """A page of no heading tags and a site-only <title> (old table layouts): the
     article's title is the emphasised line standing alone nearest above its text
     ("<font size=4><b>...</b></font>"), not inside a link, a menu or a teaser box."""
     if body is None:
         return None
-    boxes = teaser_boxes(root)
     best = None
     for el in _preceding(root, body):
         if not _emphasised(el) or el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
@@ -232,6 +259,11 @@ def _emphasised_line_before(root: etree._Element, body: etree._Element | None) -
         while best.getparent() is not None and best.getparent().tag in ("b", "strong", "font", "span") and text_of(best.getparent()) == text_of(best):
             best = best.getparent()
     return best
+
+
+def _text_before(el: etree._Element, box: etree._Element) -> int:
+    """How much text stands before el inside box."""
+    return sum(len(clean(b.text_content())) for b in _before_within(el, box) if isinstance(b.tag, str))
 
 
 def _before_within(el: etree._Element, box: etree._Element) -> list[etree._Element]:
@@ -256,7 +288,7 @@ def _find_date(root: etree._Element, parts: PageParts) -> None:
         body = None if _inside(start, parts.body) else parts.body
         limit = 6 if body is None else 40
         # A teaser box's stamps are other articles' (its links say so).
-        boxes = teaser_boxes(root)
+        boxes = parts.teaser_boxes
         passed_body = False
         for count, el in enumerate(_following(root, start)):
             if count > limit:
@@ -426,7 +458,8 @@ def latest_boxes(root: etree._Element) -> list[etree._Element]:
 
     An <h1> is the page's own heading (a "Latest news" list page), never a sidebar box's.
     """
-    return _boxes(root, _LATEST_HEADING) or _boxes(root, _OTHER_HEADING) or _named_boxes(root)
+    latest, other = _boxes(root, (_LATEST_HEADING, _OTHER_HEADING))
+    return latest or other or _named_boxes(root)
 
 
 _BOX_NAME = re.compile(r"(?:^|[\s_-])(?:latest|newest|recent|other|related)(?:$|[\s_-])", re.I)
@@ -443,14 +476,19 @@ def _named_boxes(root: etree._Element) -> list[etree._Element]:
     ][:1]
 
 
-def _boxes(root: etree._Element, heading: re.Pattern[str]) -> list[etree._Element]:
-    boxes: list[etree._Element] = []
+def _boxes(root: etree._Element, headings: tuple[re.Pattern[str], ...]) -> list[list[etree._Element]]:
+    """For each heading pattern, the boxes it heads (one walk over the page)."""
+    found: list[list[etree._Element]] = [[] for _ in headings]
     for el in elements(root):
-        if el.tag in SKIP_TAGS or el.tag in ("a", "h1", "html", "body"):
+        if el.tag in SKIP_TAGS or el.tag in ("a", "h1", "html", "body") or not el.text or len(el.text) > 400:
             continue
-        own = clean(el.text or "")
-        if not own or len(own) > 40 or not heading.match(own):
+        own = clean(el.text)
+        if not own or len(own) > 40:
             continue
+        which = next((i for i, heading in enumerate(headings) if heading.match(own)), None)
+        if which is None:
+            continue
+        boxes = found[which]
         box = el
         for _ in range(4):
             box = box.getparent()
@@ -460,7 +498,7 @@ def _boxes(root: etree._Element, heading: re.Pattern[str]) -> list[etree._Elemen
                 if box not in boxes:
                     boxes.append(box)
                 break
-    return boxes
+    return found
 
 
 # ---------------------------------------------------------------- body
@@ -531,10 +569,11 @@ def _holds_header(el: etree._Element) -> bool:
 _CONTAINER_TAGS = {"div", "ul", "ol", "table", "tbody", "tr", "td", "section", "dl", "aside", "nav"}
 
 
-def teaser_boxes(root: etree._Element) -> list[etree._Element]:
-    """Containers that are mostly links (at least three, most of their text in
-    them): a site's "Same category", "Hot news" or promo list, whatever its class
-    names or heading. Their dates and document numbers are other articles'."""
+_Stats = tuple[dict, dict, dict]
+
+
+def _link_stats(root: etree._Element) -> _Stats:
+    """Per element, in one walk: characters of text, characters inside links, links."""
     text: dict[etree._Element, int] = {}
     linked: dict[etree._Element, int] = {}
     links: dict[etree._Element, int] = {}
@@ -557,6 +596,14 @@ def teaser_boxes(root: etree._Element) -> list[etree._Element]:
         text[parent] += text[el] + tail
         linked[parent] += text[el] if el.tag == "a" else linked[el]
         links[parent] += links[el]
+    return text, linked, links
+
+
+def teaser_boxes(root: etree._Element, stats: _Stats) -> list[etree._Element]:
+    """Containers that are mostly links (at least three, most of their text in
+    them): a site's "Same category", "Hot news" or promo list, whatever its class
+    names or heading. Their dates and document numbers are other articles'."""
+    text, linked, links = stats
     found: list[etree._Element] = []
     for el in elements(root):
         if el.tag not in _CONTAINER_TAGS or links.get(el, 0) < 3 or not text.get(el):
@@ -566,7 +613,7 @@ def teaser_boxes(root: etree._Element) -> list[etree._Element]:
     return found
 
 
-def _link_rows(body: etree._Element) -> list[etree._Element]:
+def _link_rows(body: etree._Element, stats: _Stats) -> list[etree._Element]:
     """Short lines that are mostly links ("Tags: a, b, c", "Print | Email | Back to top")
     and the heading of a "Latest news"/"Related news" box, when they share the text's
     container: the site's, not the article's."""
@@ -574,13 +621,11 @@ def _link_rows(body: etree._Element) -> list[etree._Element]:
     for el in elements(body):
         if el is body or el.tag not in ("p", "div", "span", "h2", "h3", "h4", "h5", "h6", "section"):
             continue
-        text = clean(el.text_content())
-        if not text or len(text) > 200:
+        size, linked, links = (stat.get(el, 0) for stat in stats)
+        if not size or size > 200:
             continue
-        links = [a for a in el.iter("a") if a.get("href")]
-        linked = sum(len(clean(a.text_content())) for a in links)
-        if (len(links) >= 2 and linked >= 0.5 * len(text)) or (
-            el.tag.startswith("h") and (_LATEST_HEADING.match(text) or _OTHER_HEADING.match(text))
+        if (links >= 2 and linked >= 0.5 * size) or (
+            el.tag.startswith("h") and (_LATEST_HEADING.match(clean(el.text_content())) or _OTHER_HEADING.match(clean(el.text_content())))
         ):
             found.append(el)
     return found
@@ -598,10 +643,10 @@ def comment_blocks(body: etree._Element) -> list[etree._Element]:
     heading and everything after it in its parent."""
     found: list[etree._Element] = []
     for el in elements(body):
-        if el is body or el.tag in ("a", "p", "li", "span") or not el.text:
+        if el is body or el.tag in ("a", "p", "li", "span") or not el.text or not _COMMENTS_HEADING.match(el.text):
             continue
         own = clean(el.text_content())
-        if len(own) > 40 or not _COMMENTS_HEADING.match(own):
+        if len(own) > 40:
             continue
         parent = el.getparent()
         if parent is None:

@@ -20,4 +20,6 @@ class PageParts:
     related_box: etree._Element | None = None
     # elements inside `body` that are page chrome (share bars, print links)
     chrome: set[etree._Element] = field(default_factory=set)
+    # containers that are mostly links (the generic layout's, found once per page)
+    teaser_boxes: list[etree._Element] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
