@@ -65,7 +65,8 @@ _PHRASE_END = re.compile(
 # A clause that opens with these is not "X shall": an imperative, a preposition, a purpose.
 _NOT_SUBJECT = re.compile(
     r"(?:(?:Assign|Request|Direct|Ask|Task|Report|Submit|Send|Propos|Advis|Continu|Urg)(?:e|es|s|ed|ing)?|Coordinate|"
-    r"In|With|Under|According|Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It)\b"
+    r"In|With|Under|According|Based|For|On|At|After|Before|During|Pursuant|Implementing|To|If|When|This|That|These|It|"
+    r"[A-Z][a-z]+ing)\b"  # a gerund opens an act ("Authorizing People's Committee Chairman of Soc Son district to approve ..."), not a subject
 )
 
 
