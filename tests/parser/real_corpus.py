@@ -113,10 +113,10 @@ class RealScore:
 def task_view(directive: dict | None) -> dict:
     """One directive's task fields; assignees as a set of (agency, role), order free.
 
-    A directive the parser did not produce (fewer items) is None in every field, a miss.
+    A directive the parser did not produce (fewer items) is a miss in every field.
     """
     if directive is None:
-        return {f: None for f in TASK_FIELDS}
+        return {f: "(no such directive)" for f in TASK_FIELDS}
     return {
         "assignees": sorted({(a["agency"], a["role"]) for a in directive.get("assignees") or []}),
         "due_on": directive.get("due_on"),
