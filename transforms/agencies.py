@@ -71,7 +71,7 @@ _WORD_CLASSES = (
 _CLASS_OF = {word: words[0] for words in _WORD_CLASSES for word in words}
 _CLASS_PATTERN = {words[0]: "(?:" + "|".join(sorted(words, key=len, reverse=True)) + ")" for words in _WORD_CLASSES}
 # Between the parts of an enumeration: "A, B and C", "A, B, C", "A - B - C", "A/B" are one list.
-_LIST_SEP = r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+|\s+[\u2013\u2014-]\s+|\s*/\s*)"
+_LIST_SEP = r"(?:\s*[,;]\s*(?:and\s+)?|\s+and\s+|\s+[\u2013\u2014-]\s+|\s*/\s*)(?:the\s+)?"
 
 
 @lru_cache(maxsize=8192)
@@ -81,6 +81,7 @@ def _key(text: str) -> str:
     key = re.sub(r"\s+", " ", fold(unicodedata.normalize("NFC", text))).strip()
     key = key.replace("rsquo;", "'")  # "Peoplersquo;s": an entity that lost its "&"
     key = re.sub(r"(?<=\w) s\b", "s", key.replace("'", ""))  # "People s Committees": the apostrophe lost
+    key = re.sub(r"\b(centrally|ministerial|provincial|district|commune|government)\s*[\u2013\u2014-]\s*", r"\1 ", key)  # "centrally – run"
     key = re.sub(_LIST_SEP, ", ", key)
     key = re.sub(r"(?<=\w)-(?=\w)", " ", key)
     key = re.sub(r"\bof (?:the )?(?:(?:affected|concerned|respective) )?", "of ", key)
@@ -102,7 +103,7 @@ def _alias_pattern(alias: str) -> str:
         elif token == "of ":
             out.append(r"of\s+(?:the\s+)?(?:(?:affected|concerned|respective)\s+)?")
         elif token == " ":
-            out.append(r"(?:\s+|\s*-\s*)")
+            out.append(r"(?:\s+|\s*[-\u2013\u2014]\s*)")
         elif re.fullmatch(r"[a-z0-9]+", token):
             word = _CLASS_PATTERN.get(token, re.escape(token)) if classes else re.escape(token)
             if word.endswith("s") and len(word) > 2 and word.isalpha():  # "people's", "people s"

@@ -25,15 +25,15 @@ _RANK = {LEAD: 0, COORDINATE: 1, REPORT_TO: 2, ADDRESSEE: 0}
 _CLAUSE = re.compile(r"(?:^|(?<=[.;:!?])\s+|\n)")
 _SUBJECT_VERB = re.compile(
     r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
-    r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge)\b|"
+    r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge|required|obliged)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
     # "The Provincial Police directs the forces to ...": a body doing in the present tense
     r"(?:directs?|instructs?|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
     r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
 )
 _ASK_VERB = re.compile(
-    r"\b(?i:assigns?|assigning|assigned|requests?|requesting|directs?|directing|asks?|tasks?)\s+"
-    r"(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.:!?\n]{2,300}?)(?:\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))|\s*:)"
+    r"\b(?i:assigns?|assigning|assigned|requests?|requesting|requested|directs?|directing|directed|asks?|asked|tasks?)\s+"
+    r"(?!(?:to|by|in|for|at|on|with|that)\b)(?P<who>(?:the\s+|all\s+)?[A-Za-z\u00C0-\u1EF9][^.:!?\n]{2,300}?)(?:\s+(?:to\s+(?=[a-z])|to\s*:|with\s+(?:the\s+)?(?:task|responsibility))|\s*:)"
 )
 _ASK_THAT = re.compile(
     r"\b(?i:propos(?:e|es|ing)|request(?:s|ing)?|requir(?:e|es|ing)|recommend(?:s|ing)?|direct(?:s|ing)?)\s+that\s+"
@@ -123,7 +123,7 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
                       r"would|could|may|might|assign(?:s|ed)?|request(?:s|ed)?|direct(?:s|ed)?|ask(?:s|ed)?|task(?:s|ed)?|urge[sd]?|"
                       r"instruct(?:s|ed)?)\b", bare)
                 or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)
-                or re.search(r"[.!?]\s+[A-Z]|\.{3}|\u2026|\s[-\u2013+]\s", subject)):
+                or re.search(r"[.!?]\s+[A-Z]|\.{3}|\u2026|\s[-\u2013+]\s", bare)):
             continue
         names = agencies.resolve(subject)
         if names:

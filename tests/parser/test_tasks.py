@@ -179,6 +179,15 @@ def test_lead_coordinate_report_to() -> None:
         # a report in a relative clause describes the drafts (held-out chinhphu-resolution-124-2018)
         ("The Ministry of Justice shall finalize draft laws which will be submitted to the National Assembly.",
          [("Ministry of Justice", "lead")]),
+        # "the" before each element, a spaced dash in "centrally – run", "are required to", "requested X to"
+        ("The Minister-director of the Government Office, the ministers, the heads of the ministerial-level agencies, the "
+         "heads of the agencies attached to the Government, and the president of the People\u2019s Committees of the "
+         "provinces and the centrally \u2013 run cities shall have to implement this Decision.",
+         [("Government Office", "lead"), (MIN, "lead"), (PCC, "lead")]),
+        ("The People's Committees of districts, towns and cities are required to closely coordinate with provincial "
+         "departments, branches and sectors to review.", [(DCC, "lead"), ("Heads of provincial departments, agencies and branches", "coordinate")]),
+        ("Mr. Ha requested departments, sectors and localities to review all issues.",
+         [("Heads of provincial departments, agencies and branches", "lead"), ("Localities", "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
