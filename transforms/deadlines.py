@@ -51,7 +51,9 @@ _DATE = (
 )
 # "before 4:00 p.m. on October 5, 2020": a time of day may stand between the cue and the date.
 _CLOCK = r"(?:\d{1,2}\s*[:h.]\s*\d{2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?|hrs?|hours)?|\d{1,2}\s*(?:a\.?\s?m\.?|p\.?\s?m\.?))\s*,?\s+(?:on\s+)?"
-_ABSOLUTE = re.compile(r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])", re.I)
+_ABSOLUTE = re.compile(
+    r"\b" + _CUE + r"\s+(?:" + _CLOCK + r")?(?:the\s+)?(?:date\s+of\s+)?" + _DATE + r"(?![\w/])(?:\s*,?\s+at\s+the\s+latest\b)?", re.I
+)
 # "the execution time: from 00:00, 16/4/2020 until new direction of the Provincial People's
 # Committee": a period of application; it ends on its end date, or on a new order (no date).
 _PERIOD = re.compile(
@@ -63,7 +65,7 @@ _PERIOD = re.compile(
     re.I,
 )
 _END_OF = re.compile(
-    r"\b(?:by|before|until|no\s+later\s+than)\s+the\s+end\s+of\s+(?P<what>(?:" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?)"
+    r"\b(?:from\s+now\s+(?:to|until|till)|by|before|until|no\s+later\s+than)\s+the\s+end\s+of\s+(?P<what>(?:" + _MONTH + r"(?:\s*,?\s*(?:19|20)\d{2})?)"
     r"|(?:19|20)\d{2}|the\s+year|this\s+year)\b",
     re.I,
 )
@@ -86,12 +88,14 @@ _WITHIN = re.compile(
     re.I,
 )
 _RECURRING = re.compile(
-    r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?(?:every|each)\s+(?:month|quarter|year)"
+    r"\b(?:before|by|on|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)?\s+(?:day\s+)?(?:of\s+)?(?:every|each|the\s+following|the\s+next)\s+(?:month|quarter|year)"
+    # "on a monthly basis before the 25th": a day of the month, no month named
+    r"|\b(?:before|by|no\s+later\s+than)\s+the\s+\d{1,2}(?:st|nd|rd|th)\b(?!\s+(?:day\s+)?(?:of\s+)?[A-Za-z])"
     r"|\b(?:every|each)\s+(?:\d+\s+|two\s+|three\s+|six\s+)?(?:days?|weeks?|months?|quarters?|years?)\b"
     r"|\b(?:every|each)\s+(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)\b"
     r"|\bon\s+an?\s+(?:daily|weekly|monthly|quarterly|annual|yearly|regular|periodic)\s+basis\b"
     r"|\b(?:at\s+least\s+)?(?:once|twice)\s+(?:a|per|every)\s+(?:day|week|month|quarter|year)\b"
-    r"|\b(?:daily|weekly|monthly|quarterly|annually|yearly|semi-annually|biannually|half-yearly|periodically|regularly)\b"
+    r"|(?<![\w-])(?:(?:6|six)-monthly|daily|weekly|monthly|quarterly|annually|yearly|semi-annually|biannually|half-yearly|periodically|regularly)\b"
     # "daily life", "monthly allowance": an adjective of a thing, not a time
     r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
     re.I,
@@ -126,14 +130,18 @@ def due(text: str, issued_on: date | None, year: int | None) -> tuple[date | Non
     found = deadlines(text, issued_on, year)
     if not found:
         return None, None
-    fixed = [d.due_on for d in found if d.due_on is not None]
-    # Phrases side by side ("periodically every 6 months") are one phrase, verbatim.
+    # Phrases side by side ("periodically every 6 months") are one phrase, verbatim; a date
+    # beside a recurring word ("before December 10 annually") recurs: no fixed day.
     spans: list[list[int]] = []
+    groups: list[list[Deadline]] = []
     for item in found:
         if spans and not text[spans[-1][1] : item.start].strip():
             spans[-1][1] = item.end
+            groups[-1].append(item)
         else:
             spans.append([item.start, item.end])
+            groups.append([item])
+    fixed = [d.due_on for group in groups if not any(_RECURRING.fullmatch(g.text) for g in group) for d in group if d.due_on]
     return (fixed[0] if fixed else None), "; ".join(text[start:end] for start, end in spans)
 
 

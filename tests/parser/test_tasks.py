@@ -214,6 +214,13 @@ def test_roles(text, roles) -> None:
         ("within 15 days after the signing date", "2020-10-24", "within 15 days after the signing date"),
         ("report periodically every 6 months", None, "periodically every 6 months"),
         ("report before the 25th every month", None, "before the 25th every month"),
+        ("report to the PPC by October 15 at the latest.", "2020-10-15", "by October 15 at the latest"),
+        # a date beside a recurring word recurs: no fixed day
+        ("report the results before December 10 annually.", None, "before December 10 annually"),
+        ("from now to the end of 2020.", "2020-12-31", "from now to the end of 2020"),
+        ("report on a monthly basis before the 25th", None, "on a monthly basis before the 25th"),
+        ("before the 5th of the following month", None, "before the 5th of the following month"),
+        ("report 6-monthly and annually", None, "6-monthly; annually"),
         ("inspect every Friday", None, "every Friday"),
         ("until the end of 2020", "2020-12-31", "until the end of 2020"),
         ("complete by October 2020", None, "by October 2020"),
