@@ -128,7 +128,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
         # The request follows the announcement; the title is never searched.
         record["addressees"] = addressees_mod.addressees(body_after)
         record["directives"] = tasks.with_tasks(
-            directives_mod.directives(_lines_from(lines, doc.mention.number.start - len(title) - 1)),
+            directives_mod.directives(_lines_from(lines, _first_naming(mentions, doc.number) - len(title) - 1)),
             record["addressees"],
             record["document"]["issued_on"],
             record["published_on"],
@@ -146,6 +146,11 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     warn_missing(record)
     return record
+
+
+def _first_naming(mentions: list, number: str) -> int:
+    """Where the text first names the document (the title counts: then all lines are its)."""
+    return min(m.number.start for m in mentions if m.canonical == number)
 
 
 def _lines_from(lines: list[Line], offset: int) -> list[Line]:

@@ -10,6 +10,7 @@ only cited (everything else: implementing, according to, under ...).
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import dataclass
 from datetime import date
 
@@ -106,17 +107,36 @@ class Mention:
         return self.number.canonical
 
 
+# The same sentence bounds are asked for again and again while one page is read; one
+# page's answers are kept (never more: memory stays flat over a run).
+# (per thread: pages parsed side by side never share it)
+_BOUNDS = threading.local()
+
+
+def _bounds(text: str) -> dict:
+    cache = getattr(_BOUNDS, "cache", None)
+    if cache is None or cache["text"] is not text:
+        cache = _BOUNDS.cache = {"text": text, "start": {}, "end": {}}
+    return cache
+
+
 def clause_start(text: str, pos: int) -> int:
     """Start of the sentence holding pos."""
-    start = 0
-    for match in _SENTENCE_END.finditer(text, max(0, pos - 400), pos):
-        start = match.end()
-    return start
+    cache = _bounds(text)["start"]
+    if pos not in cache:
+        start = 0
+        for match in _SENTENCE_END.finditer(text, max(0, pos - 400), pos):
+            start = match.end()
+        cache[pos] = start
+    return cache[pos]
 
 
 def sentence_end(text: str, pos: int) -> int:
-    match = _SENTENCE_END.search(text, pos)
-    return match.start() if match else len(text)
+    cache = _bounds(text)["end"]
+    if pos not in cache:
+        match = _SENTENCE_END.search(text, pos)
+        cache[pos] = match.start() if match else len(text)
+    return cache[pos]
 
 
 # "Resolutions No. 12/NQ-CP, No. 13/NQ-CP and No. 14/NQ-CP": the later numbers

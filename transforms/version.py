@@ -12,7 +12,8 @@
 1.4.0  generalisation (issue 12, held-out batches A/B): unknown sites' teaser boxes, comments,
        link rows, breadcrumbs and site clocks; headlines in bold text; reports of a document's
        content ("in Official Dispatch X, the PM requested"); possessives and particles between
-       the verb and the type; document-name lines; broken header lines; glued dash items.
+       the verb and the type; document-name lines; broken header lines; glued dash items;
+       box headings are no headlines; annexes and "./." end a full text's articles (batch C).
 1.5.0  tasks on real text: central groups and their spellings, lower-case classes of bodies,
        "A, B and C districts", "proposing that X ...", a header's "To:" cell, "directs X as
        follows", periods "from ... until ...", no speaker or "strict compliance" as a body.

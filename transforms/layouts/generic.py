@@ -247,8 +247,8 @@ def _emphasised_line_before(
         if not _emphasised(el) or el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
             continue
         text = text_of(el)
-        if not text or len(text) > 300 or len(text.split()) < 2 or el.find(".//a") is not None:
-            continue
+        if not text or len(text) > 300 or len(text.split()) < 2 or el.find(".//a") is not None or text.endswith("."):
+            continue  # (a bold lead sentence is the text's, not a headline)
         block = el
         while block.getparent() is not None and block.tag not in BLOCK_TAGS:
             block = block.getparent()
