@@ -118,6 +118,9 @@ def _head_aliases(name: str) -> tuple[str, ...]:
     """A ministry is named by its minister and as "X Ministry" too ("the Minister of Health",
     "the Justice Ministry"),
     as a department by its director (that one needs no alias: the department's name is inside)."""
+    unit = re.fullmatch(r"(?P<unit>.+?) of the (?P<body>Provincial .+)", name)
+    if unit:  # "the Provincial Party Committee's Propaganda Board"
+        return (f"{unit.group('body')}'s {unit.group('unit')}",)
     if not name.startswith("Ministry of "):
         return ()
     field = name.removeprefix("Ministry of ")
@@ -133,7 +136,8 @@ def _load() -> list[Agency]:
     return [
         Agency(
             id=a["id"], name=a["name"], kind=a["kind"], level=a.get("level"), vi=a.get("vi"),
-            aliases=tuple(a.get("aliases") or ()) + _head_aliases(a["name"]), abbreviations=tuple(a.get("abbreviations") or ()),
+            aliases=tuple(a.get("aliases") or ()) + tuple(g for n in (a["name"], *(a.get("aliases") or ())) for g in _head_aliases(n)),
+            abbreviations=tuple(a.get("abbreviations") or ()),
             in_use_from=a.get("in_use_from"), in_use_until=a.get("in_use_until"), merged_into=a.get("merged_into"),
         )
         for a in raw["agencies"]
@@ -187,6 +191,9 @@ _QUALIFIER_BEFORE = re.compile(r"\b(?:affiliated|attached|belonging|subordinate)
 _UNIT_OF = re.compile(
     r"\b(?:office|inspectorate|board|division|bureau|institute|cent(?:er|re)|unit|department|agency|administration)\s+of\s+(?:the\s+)?$"
 )
+_OWNED = re.compile(
+    r"['\u2019]s\s+(?:[A-Z][\w-]*\s+){0,4}(?:Department|Board|Office|Commission|Committee|Division|Unit|Center|Centre|Inspectorate)\b"
+)
 # A lower-case list goes on after a group's name: "heads of agencies, units, businesses" is not "agencies and units".
 _LIST_GOES_ON = re.compile(r"^(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?!(?:the|all|other|its|their)\b)(?=[a-z])")
 # "directors of hospitals and facilities ...": the heads of a class of bodies.
@@ -230,6 +237,10 @@ def _find(phrase: str) -> tuple[Found, ...]:
                 end = m.end() + (place_after.end() if place_after else 0)
                 hits.append(Found(start, end, phrase[start:end]))
                 continue
+        owned = _OWNED.match(phrase, m.end())
+        if owned:  # "the Provincial Party Committee's Propaganda Department": a unit the registry does not know
+            hits.append(Found(m.start(), owned.end(), phrase[m.start() : owned.end()]))
+            continue
         hits.append(Found(m.start(), m.end(), agency.name))
     for m in _ABBREVIATIONS.finditer(phrase):
         if not any(h.start < m.end() and m.start() < h.end for h in hits):

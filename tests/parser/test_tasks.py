@@ -91,6 +91,9 @@ def test_registry_is_well_formed() -> None:
         ("the Justice Ministry", ["Ministry of Justice"]),
         ("chairpersons of provincial-level Peoplersquo;s Committees", [PCC]),
         ("the National Assembly Standing Committee and National Assembly", ["National Assembly Standing Committee", "National Assembly"]),
+        # "X's Y" is "Y of the X"; a unit the registry does not know stays whole, verbatim
+        ("the Provincial Party Committee's Propaganda Department", ["Propaganda Board of the Provincial Party Committee"]),
+        ("the Provincial Police's Traffic Police Division", ["Provincial Police's Traffic Police Division"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
