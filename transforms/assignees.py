@@ -131,8 +131,22 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
     return None
 
 
+# A plan's task table flattened into the item: "Presiding agency: Department of Health;
+# Coordinating agencies: ...".
+_LABEL_LEAD = re.compile(
+    r"\b(?i:presiding|lead(?:ing)?|in\s+charge|responsible|implementing|charge)\s+(?i:agenc(?:y|ies)|units?|bod(?:y|ies)|organi[sz]ations?)\s*:\s*"
+    r"(?P<who>[^.;:\n]{3,300})"
+)
+_LABEL_COORDINATE = re.compile(
+    r"\b(?i:coordinating|coordination|cooperating|collaborating|supporting)\s+(?i:agenc(?:y|ies)|units?|bod(?:y|ies)|organi[sz]ations?)\s*:\s*"
+    r"(?P<who>[^.;:\n]{3,300})"
+)
+
+
 def _lead_subjects(text: str) -> list[tuple[int, str]]:
     found = []
+    for match in _LABEL_LEAD.finditer(text):
+        found += [(match.start("who"), n) for n in agencies.resolve(match.group("who"), told=True)]
     passing_down: list[tuple[int, int]] = []
     for clause in _CLAUSE.finditer(text):
         # "The Government requested: - Ministers and Heads ...": a marked line after a colon (not a dash inside a sentence run)
@@ -206,6 +220,8 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
     roles: list[tuple[int, str, str]] = [(pos, name, LEAD) for pos, name in _lead_subjects(text)]
     for match in _COORDINATE.finditer(text):
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
+    for match in _LABEL_COORDINATE.finditer(text):
+        roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(match.group("who"), told=True)]
     for match in _REPORT.finditer(text):
         if _DESCRIBES.search(text, max(0, match.start() - 40), match.start()) or re.search(r"\b(?:which|that)\b", match.group("what")):
             continue  # "draft laws which will be submitted to the National Assembly": what the drafts are for

@@ -100,7 +100,14 @@ _RECURRING = re.compile(
     r"(?!\s+(?:life|lives|living|needs|activities|routines?|allowances?|salar(?:y|ies)|incomes?|wages?|meals?|consumption))",
     re.I,
 )
-_FORMS = (("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("quarter", _QUARTER), ("year", _YEAR_ONLY))
+# "Completion time: Quarter II/2021", "Deadline: 30/6/2021": a task table's time column, its value verbatim
+# (a date in it still gives due_on through the date forms inside).
+_LABEL = re.compile(
+    r"\b(?:completion\s+time|time\s+(?:limit|for\s+completion)|deadline|implementation\s+time|time\s+of\s+completion)\s*:\s*"
+    r"(?P<value>[^.;\n]{2,60}?)(?=\s*(?:[.;\n]|$))",
+    re.I,
+)
+_FORMS = (("label", _LABEL), ("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("quarter", _QUARTER), ("year", _YEAR_ONLY))
 
 
 @dataclass(frozen=True)
@@ -116,7 +123,8 @@ def deadlines(text: str, issued_on: date | None, year: int | None) -> list[Deadl
     found: list[Deadline] = []
     for kind, pattern in _FORMS:
         for match in pattern.finditer(text):
-            found.append(Deadline(match.start(), match.end(), match.group(0), _due(kind, match, issued_on, year)))
+            span = match.span("value") if kind == "label" else match.span()  # a label's value, without the label
+            found.append(Deadline(span[0], span[1], text[span[0] : span[1]], _due(kind, match, issued_on, year)))
     found.sort(key=lambda d: (d.start, -(d.end - d.start)))
     kept: list[Deadline] = []
     for item in found:
@@ -148,6 +156,12 @@ def due(text: str, issued_on: date | None, year: int | None) -> tuple[date | Non
 def _due(kind: str, match: re.Match[str], issued_on: date | None, year: int | None) -> date | None:
     if kind == "absolute":
         return _date(match.group("date"), year)
+    if kind == "label":
+        value = match.group("value")
+        inner = [d for d in deadlines(value, issued_on, year) if d.due_on]
+        if not inner and re.match(r"\d|[A-Z][a-z]+\s+\d", value):  # "30/6/2021" alone is "by 30/6/2021"
+            inner = [d for d in deadlines("by " + value, issued_on, year) if d.due_on]
+        return inner[0].due_on if inner else None
     if kind == "period":
         return _date(match.group("end"), year) if match.group("end") else None
     if kind == "end_of":

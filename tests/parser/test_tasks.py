@@ -191,6 +191,10 @@ def test_lead_coordinate_report_to() -> None:
          "departments, branches and sectors to review.", [(DCC, "lead"), ("Heads of provincial departments, agencies and branches", "coordinate")]),
         ("Mr. Ha requested departments, sectors and localities to review all issues.",
          [("Heads of provincial departments, agencies and branches", "lead"), ("Localities", "lead")]),
+        # a plan's task table flattened into the item: presiding and coordinating agencies
+        ("Review the regulations. Presiding agency: Department of Justice; Coordinating agencies: Department of Home "
+         "Affairs, Provincial Police; Completion time: 30/6/2021.",
+         [("Department of Justice", "lead"), ("Department of Home Affairs", "coordinate"), ("Provincial Police", "coordinate")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
@@ -224,6 +228,10 @@ def test_roles(text, roles) -> None:
         ("report on a monthly basis before the 25th", None, "on a monthly basis before the 25th"),
         ("before the 5th of the following month", None, "before the 5th of the following month"),
         ("report 6-monthly and annually", None, "6-monthly; annually"),
+        # a plan's task table flattened into the item: the time column's value
+        ("Presiding agency: Department of Justice; Completion time: 30/6/2021.", "2021-06-30", "30/6/2021"),
+        ("Deadline: before June 30, 2021.", "2021-06-30", "before June 30, 2021"),
+        ("Deadline: Quarter II/2021.", None, "Quarter II/2021"),
         ("inspect every Friday", None, "every Friday"),
         ("until the end of 2020", "2020-12-31", "until the end of 2020"),
         ("complete by October 2020", None, "by October 2020"),
