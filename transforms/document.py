@@ -73,7 +73,7 @@ _OF_ISSUER = re.compile(
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
     r"(?:(?:issued|signed|promulgated|released)\s+)?(?:of|by)\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
-    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
+    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.)]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
 # recipients, not the subject. "to" + a name or a plural noun, up to "on"/"about".
@@ -199,12 +199,14 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
         pos = end + 1
     for start, end in spans:
         first = next((m for m in mentions if start <= m.number.start < end), None)
-        if first is None or first.type is None or first.type_start != start:
+        # the line opens with the document, maybe in brackets ("(Official Dispatch No. X dated ...)")
+        opens = first is not None and (first.type_start == start or (text[start : start + 1] == "(" and first.type_start == start + 1))
+        if first is None or first.type is None or not opens:
             continue
         if _is_document_name(text[first.number.end : end]):
             # the same name repeated on a later head line with more of its details
             again = [m for m in mentions if m.canonical == first.canonical and m.number.start >= end and m.type is not None
-                     and any(m.type_start == a for a, b in spans)]
+                     and any(m.type_start in (a, a + 1) for a, b in spans)]
             first = again[-1] if again else first
             first.role = HEADER
             return first
@@ -224,7 +226,7 @@ def _is_document_name(rest: str) -> bool:
     pos = _skip_details(rest)
     if pos == 0:
         return False
-    remainder = rest[pos:].strip(" .")
+    remainder = rest[pos:].strip(" .)")
     return not remainder or bool(re.match(r"(?:on|about|regarding|concerning)\s", remainder, re.I))
 
 
