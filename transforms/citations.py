@@ -239,8 +239,12 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
         return ISSUED
     # A full-text document starts with its own number: "No. 26/CT-TTg  Hanoi, June 6, 2017".
     line_start = text.rfind("\n", 0, type_start) + 1
-    lead = text[line_start : number.start].strip()
+    lead = text[line_start : number.start].strip(" |\t")  # (a table's cells flattened: "| No. 45/2024/TT-BTC |")
     if line_start > 0 and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", lead, re.I):
+        return HEADER
+    # "No." alone on its line, the number on the next (a header cell wrapped)
+    previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)].strip(" |\t")
+    if line_start > 0 and not lead and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", previous, re.I):
         return HEADER
     # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg",
     # "HANOI PEOPLE'S COMMITTEE No. 243/KH-UBND".

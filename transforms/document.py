@@ -365,9 +365,13 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
     above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-8:] if line_start > 0 else []
-    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
+    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip(" |\t")
     if same_line:
         above.append(same_line)
+    # table cells flattened onto one line ("| MINISTRY OF FINANCE | SOCIALIST REPUBLIC ... |"),
+    # and a "No." left alone on its line, are not lines of the name
+    above = [cell.strip() for line in above for cell in line.split("|") if cell.strip()]
+    above = [line for line in above if not re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", line, re.I)]
     # The issuer's name may be broken over lines ("MINISTRY OF" / "HEALTH OF VIETNAM"), as
     # may the motto's ("SOCIALIST" / "REPUBLIC OF VIETNAM"): the capital lines nearest
     # above the number, the motto's lines and rules left out, joined.
@@ -478,12 +482,17 @@ def _issued_on(text: str, mention: Mention) -> date | None:
     if mention.role == HEADER:
         # "No. 26/CT-TTg  Hanoi, June 6, 2017" -- or the place and date on one of the
         # next lines (a table cell, or after the motto "Independence - Freedom - Happiness").
-        for line in [ln for ln in _header_lines_after(text, mention) if ln][:4]:
+        lines = [ln for ln in _header_lines_after(text, mention) if ln][:4]
+        for index, line in enumerate(lines):
             if _HEADER_STOP.match(line):
                 break
             dates = find_dates(line)
             if dates and len(line) < 60:
                 return dates[0].value
+            if index + 1 < len(lines) and len(line) < 30 and len(lines[index + 1]) < 30:
+                joined = find_dates(f"{line} {lines[index + 1]}")  # "Hanoi, April" / "29th 2011"
+                if joined:
+                    return joined[0].value
             if dates and len(line) < 200 and dates[-1].end >= len(line.rstrip(" |")) - 1 and _MOTTO.search(line):
                 return dates[-1].value  # "... Independence - Freedom - Happiness ---- Hanoi, April 24, 2020"
     return None
@@ -681,6 +690,12 @@ def _header_subject(text: str, mention: Mention) -> str | None:
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
         if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+            following = lines[lines.index(line) + 1] if lines.index(line) + 1 < len(lines) else ""
+            authority = len(following.split()) <= 6 and re.search(
+                r"GOVERNMENT|MINISTER|COMMITTEE|COUNCIL|CHAIRM|PRESIDENT|ASSEMBLY|DIRECTOR", following
+            )  # the enacting authority under the title ("THE GOVERNMENT", "MINISTER OF HEALTH")
+            if line.isupper() and following.isupper() and not authority and not _TYPE_LINE.match(following) and not _MOTTO.search(following):
+                line = f"{line} {following}"  # a title in capitals broken over two lines
             line = _FOOTNOTE.sub("", line).rstrip(" .")
             if _GERUND_LINE.match(line) and not line.isupper():
                 line = line[0].lower() + line[1:]
