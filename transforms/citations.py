@@ -88,7 +88,11 @@ _PARTICIPLE_AFTER = re.compile(
     re.I,
 )
 # What may open a sentence whose subject is the number itself.
-_SUBJECT_LEAD = r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
+_SUBJECT_LEAD = (
+    r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
+    # the issuer's possessive: "The Government's Official Dispatch No 217/QD-TTg issued on Sunday states ..."
+    r"(?:\s*(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s)?"
+)
 _SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|;(?![A-Za-z])|\n")
 
 

@@ -334,6 +334,9 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
         return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
         who = clause[: verb.start()]
+        # "the Government Office announced that Prime Minister Pham Minh Chinh had just signed ...":
+        # the one who signed, not the one who tells it
+        who = re.split(r"\b(?:announced|said|reported|informed|stated|noted)\s+that\s+(?!it\b|they\b)", who)[-1]
         # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
         pieces = [p.strip() for p in re.split(r",\s*", who) if p.strip()]
         for piece in reversed(pieces):

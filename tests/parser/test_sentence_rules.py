@@ -42,6 +42,15 @@ CASES = [
         "Prime Minister Pham Minh Chinh has just signed the issuance of electricity No. 13/CD-TTg dated 8.2.2025 requests ministries to report.",
         ("Official Telegram", "13/CD-TTg", "Prime Minister", "2025-02-08", None),
     ),
+    (  # the number as the subject after the issuer's possessive, with "issued on <day>"
+        "The Government's Official Dispatch No 217/CD-TTg issued on Sunday states that rain will go on until Tuesday.",
+        ("Official Telegram", "217/CD-TTg", "Prime Minister", None, None),
+    ),
+    (  # who tells it is not who signed it
+        "On September 29, the Government Office announced that Prime Minister Pham Minh Chinh had just signed and issued "
+        "Official Dispatch No. 175/CD-TTg on responding to storm No. 10.",
+        ("Official Telegram", "175/CD-TTg", "Prime Minister", None, "responding to storm No. 10"),
+    ),
     (  # recipients before a gerund subject
         "The Government Office has sent Official Letter No. 300/VPCP-KGVX to ministries conveying the direction on school reopening.",
         ("Official Letter", "300/VPCP-KGVX", "Government Office", None, "conveying the direction on school reopening"),
