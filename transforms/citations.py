@@ -88,7 +88,11 @@ _PARTICIPLE_AFTER = re.compile(
     re.I,
 )
 # What may open a sentence whose subject is the number itself.
-_SUBJECT_LEAD = r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
+_SUBJECT_LEAD = (
+    r"(?:(?:\([^)]{1,30}\)\s*)?[-\u2013\u2014]\s*)?(?:the|a|according\s+to(?:\s+the)?)?"
+    # the issuer's possessive: "The Government's Official Dispatch No 217/QD-TTg issued on Sunday states ..."
+    r"(?:\s*(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s)?"
+)
 _SENTENCE_END = re.compile(r"(?<!\bNo)(?<!\bNos)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bDr)(?<!\bSt)[.!?](?=\s+[A-Z\"'(])|;(?![A-Za-z])|\n")
 
 
@@ -239,8 +243,12 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
         return ISSUED
     # A full-text document starts with its own number: "No. 26/CT-TTg  Hanoi, June 6, 2017".
     line_start = text.rfind("\n", 0, type_start) + 1
-    lead = text[line_start : number.start].strip()
+    lead = text[line_start : number.start].strip(" |\t")  # (a table's cells flattened: "| No. 45/2024/TT-BTC |")
     if line_start > 0 and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", lead, re.I):
+        return HEADER
+    # "No." alone on its line, the number on the next (a header cell wrapped)
+    previous = text[text.rfind("\n", 0, max(0, line_start - 1)) + 1 : max(0, line_start - 1)].strip(" |\t")
+    if line_start > 0 and not lead and re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", previous, re.I):
         return HEADER
     # A flattened header cell: "THE PRIME MINISTER ---------------------- No. 19/CT-TTg",
     # "HANOI PEOPLE'S COMMITTEE No. 243/KH-UBND".

@@ -73,7 +73,7 @@ _OF_ISSUER = re.compile(
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
     r"(?:(?:issued|signed|promulgated|released)\s+)?(?:of|by)\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
-    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.]|$)"
+    r"(?=\s+(?:on|about|regarding|concerning|to|dated|(?!during|including|according|following)[a-z]+ing)\b|[,;.)]|$)"
 )
 # "sent Official Letter No. X to departments, branches and localities on ...": the
 # recipients, not the subject. "to" + a name or a plural noun, up to "on"/"about".
@@ -199,12 +199,14 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
         pos = end + 1
     for start, end in spans:
         first = next((m for m in mentions if start <= m.number.start < end), None)
-        if first is None or first.type is None or first.type_start != start:
+        # the line opens with the document, maybe in brackets ("(Official Dispatch No. X dated ...)")
+        opens = first is not None and (first.type_start == start or (text[start : start + 1] == "(" and first.type_start == start + 1))
+        if first is None or first.type is None or not opens:
             continue
         if _is_document_name(text[first.number.end : end]):
             # the same name repeated on a later head line with more of its details
             again = [m for m in mentions if m.canonical == first.canonical and m.number.start >= end and m.type is not None
-                     and any(m.type_start == a for a, b in spans)]
+                     and any(m.type_start in (a, a + 1) for a, b in spans)]
             first = again[-1] if again else first
             first.role = HEADER
             return first
@@ -224,7 +226,7 @@ def _is_document_name(rest: str) -> bool:
     pos = _skip_details(rest)
     if pos == 0:
         return False
-    remainder = rest[pos:].strip(" .")
+    remainder = rest[pos:].strip(" .)")
     return not remainder or bool(re.match(r"(?:on|about|regarding|concerning)\s", remainder, re.I))
 
 
@@ -332,6 +334,9 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
         return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
         who = clause[: verb.start()]
+        # "the Government Office announced that Prime Minister Pham Minh Chinh had just signed ...":
+        # the one who signed, not the one who tells it
+        who = re.split(r"\b(?:announced|said|reported|informed|stated|noted)\s+that\s+(?!it\b|they\b)", who)[-1]
         # "On October 9, 2020, the Provincial People's Committee" / "Mr. X, Chairman of ..., signed"
         pieces = [p.strip() for p in re.split(r",\s*", who) if p.strip()]
         for piece in reversed(pieces):
@@ -363,9 +368,13 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     "PROVINCIAL PEOPLE'S COMMITTEE" / "No. 211/KH-UBND  Hung Yen, September 24, 2012"."""
     line_start = text.rfind("\n", 0, mention.type_start)
     above = [ln for ln in text[:line_start].split("\n") if ln.strip()][-8:] if line_start > 0 else []
-    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip()
+    same_line = re.sub(r"(?:No|Number)\s*\.?\s*:?\s*$", "", text[line_start + 1 : mention.number.start]).strip(" |\t")
     if same_line:
         above.append(same_line)
+    # table cells flattened onto one line ("| MINISTRY OF FINANCE | SOCIALIST REPUBLIC ... |"),
+    # and a "No." left alone on its line, are not lines of the name
+    above = [cell.strip() for line in above for cell in line.split("|") if cell.strip()]
+    above = [line for line in above if not re.fullmatch(r"(?:No|Number|S[ốo])\s*\.?\s*:?", line, re.I)]
     # The issuer's name may be broken over lines ("MINISTRY OF" / "HEALTH OF VIETNAM"), as
     # may the motto's ("SOCIALIST" / "REPUBLIC OF VIETNAM"): the capital lines nearest
     # above the number, the motto's lines and rules left out, joined.
@@ -476,12 +485,17 @@ def _issued_on(text: str, mention: Mention) -> date | None:
     if mention.role == HEADER:
         # "No. 26/CT-TTg  Hanoi, June 6, 2017" -- or the place and date on one of the
         # next lines (a table cell, or after the motto "Independence - Freedom - Happiness").
-        for line in [ln for ln in _header_lines_after(text, mention) if ln][:4]:
+        lines = [ln for ln in _header_lines_after(text, mention) if ln][:4]
+        for index, line in enumerate(lines):
             if _HEADER_STOP.match(line):
                 break
             dates = find_dates(line)
             if dates and len(line) < 60:
                 return dates[0].value
+            if index + 1 < len(lines) and len(line) < 30 and len(lines[index + 1]) < 30:
+                joined = find_dates(f"{line} {lines[index + 1]}")  # "Hanoi, April" / "29th 2011"
+                if joined:
+                    return joined[0].value
             if dates and len(line) < 200 and dates[-1].end >= len(line.rstrip(" |")) - 1 and _MOTTO.search(line):
                 return dates[-1].value  # "... Independence - Freedom - Happiness ---- Hanoi, April 24, 2020"
     return None
@@ -679,6 +693,12 @@ def _header_subject(text: str, mention: Mention) -> str | None:
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
         if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+            following = lines[lines.index(line) + 1] if lines.index(line) + 1 < len(lines) else ""
+            authority = len(following.split()) <= 6 and re.search(
+                r"GOVERNMENT|MINISTER|COMMITTEE|COUNCIL|CHAIRM|PRESIDENT|ASSEMBLY|DIRECTOR", following
+            )  # the enacting authority under the title ("THE GOVERNMENT", "MINISTER OF HEALTH")
+            if line.isupper() and following.isupper() and not authority and not _TYPE_LINE.match(following) and not _MOTTO.search(following):
+                line = f"{line} {following}"  # a title in capitals broken over two lines
             line = _FOOTNOTE.sub("", line).rstrip(" .")
             if _GERUND_LINE.match(line) and not line.isupper():
                 line = line[0].lower() + line[1:]

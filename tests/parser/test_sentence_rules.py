@@ -42,6 +42,15 @@ CASES = [
         "Prime Minister Pham Minh Chinh has just signed the issuance of electricity No. 13/CD-TTg dated 8.2.2025 requests ministries to report.",
         ("Official Telegram", "13/CD-TTg", "Prime Minister", "2025-02-08", None),
     ),
+    (  # the number as the subject after the issuer's possessive, with "issued on <day>"
+        "The Government's Official Dispatch No 217/CD-TTg issued on Sunday states that rain will go on until Tuesday.",
+        ("Official Telegram", "217/CD-TTg", "Prime Minister", None, None),
+    ),
+    (  # who tells it is not who signed it
+        "On September 29, the Government Office announced that Prime Minister Pham Minh Chinh had just signed and issued "
+        "Official Dispatch No. 175/CD-TTg on responding to storm No. 10.",
+        ("Official Telegram", "175/CD-TTg", "Prime Minister", None, "responding to storm No. 10"),
+    ),
     (  # recipients before a gerund subject
         "The Government Office has sent Official Letter No. 300/VPCP-KGVX to ministries conveying the direction on school reopening.",
         ("Official Letter", "300/VPCP-KGVX", "Government Office", None, "conveying the direction on school reopening"),
@@ -72,3 +81,30 @@ def test_a_report_is_background_to_another_issuers_announcement() -> None:
 def test_citing_is_not_announcing() -> None:
     assert _document("Under Decree No. 15/2018/ND-CP, enterprises are required to declare products.") is None
     assert _document("Departments must review the contents of Resolution No. 46/NQ-CP of the Government.") is None
+
+
+def _page(lines: list[str]) -> dict:
+    body = "".join(f"<p>{line}</p>" for line in lines[1:])
+    return parse_article(f"<html><head><title>Site</title></head><body><h1>{lines[0]}</h1><div>{body}</div></body></html>",
+                         "https://example.org/doc/1.html")
+
+
+def test_header_shapes_of_flattened_tables() -> None:
+    """A header whose cells come as lines: "No." alone above the number, the place and date
+    broken after the month, the issuer and title in capitals over two lines; or as one
+    line of cells joined by "|"."""
+    doc = _page([
+        "Circular 56/2011/TT-BTC", "THE MINISTRY", "OF FINANCE", "-------", "SOCIALIST", "REPUBLIC OF VIETNAM",
+        "Independence - Freedom - Happiness", "No.", "56/2011/TT-BTC", "Hanoi, April", "29th 2011", "CIRCULAR",
+        "PROVIDING GUIDANCE ON THE CALCULATION OF SUPERVISION", "CRITERIA AND THE SUPERVISION OF PUBLIC DEBTS",
+        "Pursuant to the Law on Public debt management dated June 17th 2009;",
+    ])["document"]
+    assert doc == {"type": "Circular", "number": "56/2011/TT-BTC", "issuer": "Ministry of Finance", "issued_on": "2011-04-29",
+                   "subject": "PROVIDING GUIDANCE ON THE CALCULATION OF SUPERVISION CRITERIA AND THE SUPERVISION OF PUBLIC DEBTS"}
+    doc = _page([
+        "Circular 45/2024/TT-BTC", "| MINISTRY OF FINANCE | SOCIALIST REPUBLIC OF VIETNAM |",
+        "| No. 45/2024/TT-BTC | Hanoi, July 1, 2024 |", "ON PROMULGATION OF GENERAL VALUATION METHOD",
+        "Pursuant to the Law on Prices dated June 19, 2023;",
+    ])["document"]
+    assert doc == {"type": "Circular", "number": "45/2024/TT-BTC", "issuer": "Ministry of Finance", "issued_on": "2024-07-01",
+                   "subject": "PROMULGATION OF GENERAL VALUATION METHOD"}

@@ -234,6 +234,21 @@ def _emphasised(el: etree._Element) -> bool:
     return "bold" in style or bool(_TITLE_CLASS.search(f"{el.get('class') or ''} {el.get('id') or ''}"))
 
 
+_LEAD_CLASS = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|desc|description|intro|excerpt|teaser)(?:$|[\s_-])", re.I)
+
+
+def _is_lead(el: etree._Element) -> bool:
+    """A bold lead paragraph ("<div class=sapo><strong>...") is the text's, not a headline."""
+    node = el
+    for _ in range(3):
+        if node is None:
+            return False
+        if _LEAD_CLASS.search(f"{node.get('class') or ''} {node.get('id') or ''}"):
+            return True
+        node = node.getparent()
+    return False
+
+
 def _emphasised_line_before(
     root: etree._Element, body: etree._Element | None, boxes: list[etree._Element]
 ) -> etree._Element | None:
@@ -247,8 +262,8 @@ def _emphasised_line_before(
         if not _emphasised(el) or el.tag == "a" or any(a.tag == "a" for a in el.iterancestors()):
             continue
         text = text_of(el)
-        if not text or len(text) > 300 or len(text.split()) < 2 or el.find(".//a") is not None or text.endswith("."):
-            continue  # (a bold lead sentence is the text's, not a headline)
+        if not text or len(text) > 300 or len(text.split()) < 2 or el.find(".//a") is not None or _is_lead(el):
+            continue
         block = el
         while block.getparent() is not None and block.tag not in BLOCK_TAGS:
             block = block.getparent()
