@@ -183,6 +183,7 @@ _CLASS_NOUN = re.compile(r"\b(?:agencies|bodies|authorities|organi[sz]ations|dep
 # Another province named with a provincial body makes it that province's, not the registry's.
 _PLACE = "(?:" + "|".join(re.escape(fold(p)).replace(r"\ ", r"\s+") for p in sorted(_raw()["other_provinces"], key=len, reverse=True)) + ")"
 _PLACE_BEFORE = re.compile(r"(?<![\w])" + _PLACE + r"(?:\s+(?:province|city)(?:'s)?)?(?:\s+provincial)?\s+$")
+_BRANCH_OF_PLACE = re.compile(r"^\s*,?\s+" + _PLACE + r"(?:\s+provincial)?\s+branch\b")
 _PLACE_AFTER = re.compile(r"^\s+(?:of|in)\s+(?:the\s+)?" + _PLACE + r"(?:\s+(?:province|city))?(?![\w])")
 # "agencies affiliated to the Ministry of Health": the ministry qualifies, it is not told to act.
 _QUALIFIER_BEFORE = re.compile(r"\b(?:affiliated|attached|belonging|subordinate)\s+to\s+(?:the\s+)?$|\b(?:directly\s+)?under\s+(?:the\s+)?$")
@@ -230,6 +231,10 @@ def _find(phrase: str) -> tuple[Found, ...]:
             goes_on = _LIST_GOES_ON.match(after)
             if goes_on and re.search(r",|\band\b", text) and m.end() + goes_on.end() not in starts:
                 continue
+        branch = _BRANCH_OF_PLACE.match(after)
+        if branch:  # "State Bank of Vietnam, Nghe An Branch": another province's branch, verbatim
+            hits.append(Found(m.start(), m.end() + branch.end(), phrase[m.start() : m.end() + branch.end()]))
+            continue
         if agency.level == "province" and agency.kind in ("department", "sector"):
             place_before, place_after = _PLACE_BEFORE.search(before), _PLACE_AFTER.match(after)
             if place_before or place_after:

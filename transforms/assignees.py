@@ -29,6 +29,9 @@ _SUBJECT_VERB = re.compile(
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
     # "The Provincial Police directs the forces to ...": a body doing in the present tense
     r"(?:directs?|instructs?|urges|guides|organizes|organises|coordinates\s+with|continues\s+to)\b|"
+    # "X (strictly) implement(s) ...": a body doing, in the present tense, one of the usual tasks
+    r"(?:[a-z]+ly\s+)?(?:implements?|reviews?|inspects?|monitors?|ensures?|strengthens?|promotes?|focus(?:es)?\s+on|"
+    r"takes?\s+charge|prepares?|propagates?|performs?|carr(?:y|ies)\s+out|completes?|advises?|urges?)\b|"
     r"(?:should|must|will)\s+(?=[a-z])|to\s+(?!(?:the|a|an|all|each|every|their|its|this|that|these|those)\b)(?=[a-z])|to\s*:|:)"
 )
 _ASK_VERB = re.compile(
@@ -116,6 +119,7 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
         if verb is None:
             continue
         subject = _ASIDE.sub("", candidate[: verb.start()])
+        subject = re.sub(r",\s*$", "", subject)  # "The State Bank of Vietnam, Nghe An Branch, directs"
         bare = subject
         for hit in agencies.find(subject):  # "districts, towns and city" is one name, not a clause break
             bare = bare[: hit.start] + "X" * (hit.end - hit.start) + bare[hit.end :]

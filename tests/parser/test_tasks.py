@@ -195,6 +195,12 @@ def test_lead_coordinate_report_to() -> None:
         ("Review the regulations. Presiding agency: Department of Justice; Coordinating agencies: Department of Home "
          "Affairs, Provincial Police; Completion time: 30/6/2021.",
          [("Department of Justice", "lead"), ("Department of Home Affairs", "coordinate"), ("Provincial Police", "coordinate")]),
+        # another province's branch, an appositive before the verb; a present-tense task verb (baonghean-dispatch-1144)
+        ("The State Bank of Vietnam, Nghe An Branch, directs and guides the commercial banks to increase credit.",
+         [("State Bank of Vietnam, Nghe An Branch", "lead")]),
+        ("The Department of Culture, Sports and Tourism and other departments, branches and localities strictly implement "
+         "Official Dispatch No. 229/CD-TTg.", [("Department of Culture, Sports and Tourism", "lead"),
+                                               ("Heads of provincial departments, agencies and branches", "lead"), ("Localities", "lead")]),
         # a speaker is not told to act
         ("The Prime Minister would like to thank the entire people.", [(DCC, "addressee")]),
     ],
