@@ -497,10 +497,15 @@ def _boxes(root: etree._Element, headings: tuple[re.Pattern[str], ...]) -> list[
     for el in elements(root):
         if el.tag in SKIP_TAGS or el.tag in ("a", "h1", "html", "body") or not el.text or len(el.text) > 400:
             continue
-        own = clean(el.text)
-        if not own or len(own) > 40:
+        raw = el.text.strip()
+        if not raw or len(raw) > 60:
             continue
-        which = next((i for i, heading in enumerate(headings) if heading.match(own)), None)
+        which = next((i for i, heading in enumerate(headings) if heading.match(raw)), None)
+        if which is None and not raw.isascii():  # (Vietnamese headings: matched on the cleaned text)
+            own = clean(raw)
+            which = next((i for i, heading in enumerate(headings) if heading.match(own)), None) if len(own) <= 40 else None
+        elif which is not None and len(clean(raw)) > 40:
+            which = None
         if which is None:
             continue
         boxes = found[which]
