@@ -383,6 +383,9 @@ def _own_qualifiers(part: str) -> list[str]:
     return elements
 
 
+_LEVEL_ADJECTIVE_END = re.compile(r"\b(?:Provincial|Municipal|District|Commune|City|Central|Local|provincial|municipal|district|commune)\s*$")
+
+
 def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
     """The gap between registry names cut into candidate bodies; a part after "and" that is no
     body alone stays with the one before ("Department of Medical Examination and Treatment")."""
@@ -392,6 +395,9 @@ def _leftover_pieces(gap: str, told: bool = False) -> list[str]:
     for i in range(0, len(parts), 2):
         sep = parts[i - 1] if i else ""
         glue = re.fullmatch(r"\s*(?:and|or)\s*", sep) or (re.fullmatch(r"\s*,\s*", sep) and len(parts[i].split()) == 1)
+        if pieces and re.fullmatch(r"\s*(?:and|or)\s*", sep) and _LEVEL_ADJECTIVE_END.search(pieces[-1]):
+            pieces[-1] += sep + parts[i]  # "Secretaries of Provincial and Municipal Party Committees": one noun for both
+            continue
         if pieces and glue and not unknown_body(parts[i], told) and unknown_body(pieces[-1], told):
             pieces[-1] += sep + parts[i]
         else:

@@ -94,6 +94,7 @@ def test_registry_is_well_formed() -> None:
         # "X's Y" is "Y of the X"; a unit the registry does not know stays whole, verbatim
         ("the Provincial Party Committee's Propaganda Department", ["Propaganda Board of the Provincial Party Committee"]),
         ("the Provincial Police's Traffic Police Division", ["Provincial Police's Traffic Police Division"]),
+        ("Secretaries of Provincial and Municipal Party Committees", ["Secretaries of Provincial and Municipal Party Committees"]),
         ("the doh", []),  # abbreviations keep their case
         ("most people", []),
     ],
