@@ -13,7 +13,15 @@ from urllib.parse import urlsplit
 
 from transforms import parse_article, parse_listing
 
-from .real_corpus import ARTICLE_FIELDS, LIST_FIELDS, TASK_FIELDS, real_pages, score_articles, score_lists, score_tasks
+from .real_corpus import (
+    ARTICLE_FIELDS,
+    LIST_FIELDS,
+    TASK_FIELDS,
+    real_pages,
+    score_articles,
+    score_lists,
+    score_tasks,
+)
 
 THRESHOLD = 0.98
 
