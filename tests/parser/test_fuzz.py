@@ -60,11 +60,17 @@ def squash(text: str) -> str:
 def page_texts(data: bytes) -> tuple[str, str]:
     """The page as text with tags, and without them; both without whitespace."""
     text, _ = decode_html(data)
-    # "<" then a space is text in HTML ("areas.< p>" shows as written), not a tag
-    return squash(text), squash(re.sub(r"<[^<>\s][^<>]*>", " ", text))
+    # a tag opens with a letter, "/" and a letter, "!" or "?"; any other "<" is text in HTML
+    # ("areas.< p>" and '<"p>' show as written)
+    return squash(text), squash(re.sub(r"<(?:/?[A-Za-z]|[!?])[^<>]*>", " ", text))
 
 
-@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+# derandomized: the same examples on every run, so CI never fails by the draw;
+# FUZZ_RANDOM=1 (with FUZZ_EXAMPLES=5000) explores new ones
+RANDOM = os.environ.get("FUZZ_RANDOM") == "1"
+
+
+@settings(max_examples=int(os.environ.get("FUZZ_EXAMPLES", "200")), derandomize=not RANDOM, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated())
 def test_mutated_pages_never_raise_or_invent(data: bytes) -> None:
     record = parse_article(data, URL)
@@ -86,7 +92,7 @@ def test_mutated_pages_never_raise_or_invent(data: bytes) -> None:
         assert all(squash(word) in bare for word in item["text"].split()[:30])
 
 
-@settings(max_examples=100, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=100, derandomize=not RANDOM, deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(mutated())
 def test_mutated_pages_as_lists_never_raise(data: bytes) -> None:
     record = parse_listing(data, "http://portal.test/en-us/Pages/news.aspx?ChannelId=14&Page=1")
@@ -97,7 +103,7 @@ def test_mutated_pages_as_lists_never_raise(data: bytes) -> None:
     assert all(ident in raw for ident in ids if ident)
 
 
-@settings(max_examples=100, deadline=None, database=None)
+@settings(max_examples=100, derandomize=not RANDOM, deadline=None, database=None)
 @given(st.binary(max_size=3000))
 def test_arbitrary_bytes(data: bytes) -> None:
     assert parse_article(data, URL)["kind"] == "article"
