@@ -23,8 +23,12 @@ venv: $(VENV)/.installed
 run: venv
 	$(VENV)/bin/python -m portal_ingest.devstack
 
+# PYTHONDONTWRITEBYTECODE is emptied (= unset for Python) for the run: the suite starts
+# over a hundred Python subprocesses (Airflow, the replica, the CLI); without cached
+# bytecode each one compiles every module it imports again (`airflow dags test`: about
+# 14 s of CPU instead of 9-10 s). The .pyc files go to __pycache__/ (git-ignored).
 test: venv
-	$(VENV)/bin/python -m pytest $(PYTEST_ARGS)
+	PYTHONDONTWRITEBYTECODE= $(VENV)/bin/python -m pytest $(PYTEST_ARGS)
 
 bench: venv
 	@for b in bench/*.py; do echo "== $$b"; $(VENV)/bin/python $$b || exit 1; done

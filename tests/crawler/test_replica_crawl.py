@@ -58,13 +58,16 @@ def replica_settings(make_settings):
     return make
 
 
-@pytest.mark.slow  # ~90 s: the replica's 429/503 carry Retry-After 1-2 s, honoured host-wide
-def test_fail_rate_crawl_lands_all_301_once_then_second_crawl_costs_two(tmp_path, replica_settings):
-    with start_replica(tmp_path, articles=300, seed=7, fail_rate=0.3) as replica:
+# The replica's 429/503 carry Retry-After 1-2 s, honoured host-wide: the time is nearly all
+# waiting, in proportion to the size. 151 articles (eight list pages, dozens of faults at
+# 30%) show "every article once despite the faults" as well as 301 did, in half the time.
+@pytest.mark.slow  # ~45 s
+def test_fail_rate_crawl_lands_all_151_once_then_second_crawl_costs_two(tmp_path, replica_settings):
+    with start_replica(tmp_path, articles=150, seed=7, fail_rate=0.3) as replica:
         settings = replica_settings(replica)
         first = crawl_latest(settings, {})
         counts = landed_article_ids(settings)
-        assert len(counts) == 301 and set(counts.values()) == {1}
+        assert len(counts) == 151 and set(counts.values()) == {1}
         assert set(counts) == truth_ids(replica)
         assert first.status == "ok" and first.failed == 0, first.errors
         assert first.retries > 0 and replica.stats()["faults"]

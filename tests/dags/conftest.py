@@ -5,47 +5,14 @@ as subprocesses against a replica on a free port and a fresh DuckDB file."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import sqlite3
 import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-BIN = Path(sys.executable).parent
-AIRFLOW = str(BIN / "airflow")
-DAGS = ROOT / "dags"
-
-
-def airflow_env(home: Path, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("AIRFLOW__", "PORTAL_", "AIRFLOW_CONN_", "AIRFLOW_VAR_"))}
-    env.update(
-        {
-            "AIRFLOW_HOME": str(home),
-            "AIRFLOW__CORE__DAGS_FOLDER": str(DAGS),
-            "AIRFLOW__CORE__LOAD_EXAMPLES": "False",
-            "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": f"sqlite:///{home / 'airflow.db'}",
-            "AIRFLOW__LOGGING__LOGGING_LEVEL": "INFO",
-            "PYTHONPATH": str(ROOT),
-        }
-    )
-    env.update(extra)
-    return env
-
-
-@pytest.fixture(scope="session")
-def airflow_db_template(tmp_path_factory) -> Path:
-    """`airflow db migrate` once per session (~5-10 s); tests copy the file."""
-    home = tmp_path_factory.mktemp("airflow_template")
-    proc = subprocess.run(
-        [AIRFLOW, "db", "migrate"], env=airflow_env(home), capture_output=True, text=True, timeout=300
-    )
-    assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
-    return home / "airflow.db"
+from support.airflow_home import AIRFLOW, airflow_env
 
 
 @dataclass
@@ -122,6 +89,64 @@ def make_airflow_home(tmp_path, airflow_db_template):
         return AirflowHome(home=home, duckdb=tmp_path / f"{name}-wh" / "portal.duckdb", base_url=base_url)
 
     return make
+
+
+@dataclass
+class FirstRuns:
+    """`portal_latest_news` then `portal_warehouse_load`, once per session, against a
+    30-article replica (seed 3): the start every test of a first crawl and load shares.
+    `copy(tmp_path)` gives a test its own Airflow home and warehouse folder in that state
+    (the Airflow metadata DB and every file beside the warehouse: snapshot, landing, state)."""
+
+    replica: object
+    home: Path
+    duckdb: Path
+    # The runs' environment extras, the Fernet key among them: Airflow encrypted the
+    # asset watcher's trigger kwargs with it, and a copy must read them back.
+    extra_env: dict
+    # Observed between the two runs: did the fetch alone create the `articles` table?
+    articles_table_before_load: bool
+
+    def copy(self, tmp_path: Path, name: str = "af") -> AirflowHome:
+        home = tmp_path / name
+        home.mkdir()
+        shutil.copy(self.home / "airflow.db", home / "airflow.db")
+        warehouse = tmp_path / f"{name}-wh"
+        shutil.copytree(self.duckdb.parent, warehouse)
+        return AirflowHome(home=home, duckdb=warehouse / self.duckdb.name, base_url=self.replica.base_url,
+                           extra_env=dict(self.extra_env))
+
+
+@pytest.fixture(scope="session")
+def first_runs(tmp_path_factory, airflow_db_template):
+    """Each `airflow dags test` costs 15-25 s on two cores: the first crawl and load is run
+    once for the tests that start from it, each of which works on its own copy."""
+    import contextlib
+
+    import duckdb
+    from cryptography.fernet import Fernet
+    from support.replica import start_replica
+
+    root = tmp_path_factory.mktemp("first_runs")
+    with contextlib.ExitStack() as stack:
+        replica = stack.enter_context(start_replica(root, articles=30, seed=3))
+        home = root / "af"
+        home.mkdir()
+        shutil.copy(airflow_db_template, home / "airflow.db")
+        af = AirflowHome(home=home, duckdb=root / "af-wh" / "portal.duckdb", base_url=replica.base_url)
+        af.extra_env["AIRFLOW__CORE__FERNET_KEY"] = Fernet.generate_key().decode()
+        af.dags_test("portal_latest_news")
+        before = False
+        if af.duckdb.exists():
+            con = duckdb.connect(str(af.duckdb), read_only=True)
+            try:
+                before = bool(con.execute(
+                    "SELECT 1 FROM information_schema.tables WHERE table_name = 'articles'").fetchall())
+            finally:
+                con.close()
+        af.dags_test("portal_warehouse_load")
+        yield FirstRuns(replica=replica, home=home, duckdb=af.duckdb, extra_env=af.extra_env,
+                        articles_table_before_load=before)
 
 
 # -- the replica -------------------------------------------------------------------------

@@ -1,7 +1,7 @@
 """The "Portal" page in the Airflow UI, seen by a real browser.
 
 Runs `portal_latest_news` then `portal_warehouse_load` with `airflow dags test` against a
-replica, starts a real api-server (the plugin is loaded from the package's
+replica (the session's `first_runs`, copied), starts a real api-server (the plugin is loaded from the package's
 ``airflow.plugins`` entry point, nothing is put in plugins/), logs in through Airflow's own
 login form with Playwright driving Debian's chromium, opens the Portal entry of the UI and
 reads the counts of the runs it made; they must match the warehouse's `runs` table, and
@@ -73,11 +73,9 @@ def _warehouse_runs(snapshot: Path) -> list[tuple]:
         con.close()
 
 
-def test_portal_page_shows_the_runs_it_made(replica_factory, make_airflow_home, browser, tmp_path):
-    replica = replica_factory(articles=25, seed=5)
-    af = make_airflow_home(replica.base_url)
-    af.dags_test("portal_latest_news")
-    af.dags_test("portal_warehouse_load")
+def test_portal_page_shows_the_runs_it_made(first_runs, browser, tmp_path):
+    # A copy of the session's first `portal_latest_news` + `portal_warehouse_load` runs.
+    af = first_runs.copy(tmp_path)
 
     # The run notes: one line each, written by the plugin's listener when the run ended.
     notes = dict(af.db("SELECT r.dag_id, n.content FROM dag_run r JOIN dag_run_note n ON n.dag_run_id = r.id"))

@@ -3,6 +3,7 @@ from __future__ import annotations
 import shutil
 from datetime import timedelta
 
+import pytest
 from wh_dump import ALL_TABLES, counts, dump
 from wh_fakes import T0, article_page, gone_page, list_page, write_batch
 
@@ -164,6 +165,7 @@ def test_unreadable_pending_file_is_reported_not_fatal(settings, parser):
     assert summary.batches == 1 and summary.unreadable and "zzz-broken" in summary.unreadable[0]
 
 
+@pytest.mark.empty_lake  # nothing may be created, not even the lake's data folder
 def test_nothing_pending_does_not_create_the_file(settings, parser):
     assert load_pending(settings, parser=parser).batches == 0
     assert not (settings.lake_data_path if settings.is_lake else settings.duckdb_path).exists()

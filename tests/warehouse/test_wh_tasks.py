@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import duckdb
+import pytest
 from wh_fakes import T0, FakeParser, article_page, article_record, write_batch
 
 from ingest.landing import FetchedPage
@@ -94,6 +95,7 @@ def test_citation_links_whichever_letter_arrives_first(settings):
         ("To step up work 20",)]
 
 
+@pytest.mark.empty_lake  # migrates an empty lake up to 0005 itself
 def test_migration_upgrades_a_warehouse_in_place(settings):
     # the backend with migrations up to 0005 only: the file, or the lake attached
     raw = db.open_lake(settings) if settings.is_lake else duckdb.connect(str(settings.duckdb_path))
