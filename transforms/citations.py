@@ -57,6 +57,12 @@ _STIPULATED_IN = re.compile(
     r"(?:in|at)\s+(?:the\s+)?(?:(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s\s+)?$",
     re.I,
 )
+# "issued a further dispatch on ... (Dispatch No. 225/CD-TTg)": the sentence announces a
+# document by its kind and names its number in brackets at the end.
+_NAMED_IN_BRACKETS = re.compile(
+    rf"\b{_ISSUE_VERB}\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[a-z]+\s+){{0,2}}(?:{TYPE_WORDS})s?\b[^()]{{0,300}}\(\s*$",
+    re.I,
+)
 _CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
@@ -231,6 +237,8 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
         return ISSUED
     if _STIPULATED_IN.search(clause):
+        return ISSUED
+    if _NAMED_IN_BRACKETS.search(clause) and not _CITING.search(clause):
         return ISSUED
     if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
         return ISSUED
