@@ -269,7 +269,9 @@ _TOLD_LEAD = re.compile(
 )
 _TOLD_VERB = re.compile(
     r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
-    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
+    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves|"
+    # "..., the Department has issued instructions to adjust ...": what the document asks
+    r"(?:issued|issues|gave|gives)\s+(?:instructions|guidance|directions))\b"
 )
 # "..., ministers, heads of ... are tasked with ...": the request in the passive; who asks is not said.
 _TOLD_PASSIVE = re.compile(
@@ -299,7 +301,11 @@ def _told_by(text: str, mention: Mention) -> str | None:
         return None
     verb = _TOLD_VERB.search(rest, comma)
     if verb is not None and len(rest[comma : verb.start()]) <= 120:
-        return _org(rest[comma + 2 : verb.start()]) or ""
+        # the number's own "of the Hanoi Department of Home Affairs" before the comma names
+        # its issuer; else the one asking, after any fronted phrase (", after consulting ..., the Department")
+        own = _OF_ISSUER.match(rest[:comma])
+        return _org(own.group("who")) if own and _org(own.group("who")) else (
+            _org(rest[comma + 2 : verb.start()].rsplit(", ", 1)[-1]) or "")
     passive = _TOLD_PASSIVE.search(rest, comma)
     if passive is not None and len(rest[comma : passive.start()]) <= 250:
         return ""  # told, by no one named: the issuer comes from the number
@@ -522,7 +528,8 @@ def _issued_month_day(text: str, mention: Mention) -> MonthDay | None:
     clause = text[start : mention.type_start]
     for found in reversed(find_month_days(clause)):
         lead = clause[: found.start]
-        if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not _belongs_to_number(lead):
+        # "On July 27", "On the evening of November 20"
+        if re.search(r"(?:^|\bon|\bOn)(?:\s+the\s+(?:morning|afternoon|evening|night)\s+of)?\s*$", lead) and not _belongs_to_number(lead):
             return found
     return None
 
@@ -540,7 +547,7 @@ def _belongs_to_number(lead: str) -> bool:
 # Where a subject ends inside its sentence: a new clause reporting what the document does.
 _SUBJECT_END = re.compile(
     r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which|"
-    r"assigning|requesting|asking|urging|instructing|requiring)\b",
+    r"assigning|requesting|asking|urging|instructing|requiring|(?:after|before|upon)\s+[a-z]+ing)\b",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
@@ -564,7 +571,16 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
                 if found:
                     break
         return found
+    named = _BRACKETED_AFTER_KIND.search(text[clause_start(text, mention.type_start) : mention.type_start])
+    if named:
+        return _clean_subject(named.group("subject"))  # "issued a further dispatch on S (Dispatch No. X)"
     return _subject_after(text, mention.number.end)
+
+
+# The sentence names the document by its kind and its subject, the number in brackets after.
+_BRACKETED_AFTER_KIND = re.compile(
+    rf"\b(?:{TYPE_WORDS})s?\s+(?:on|about|regarding|concerning)\s+(?P<subject>[^()]{{8,300}}?)\s*\(\s*$", re.I
+)
 
 
 def _subject_after(text: str, number_end: int) -> str | None:
