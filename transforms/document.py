@@ -70,6 +70,10 @@ _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 _OF_ISSUER = re.compile(
     r"^[^.;]{0,60}?\b(?:of|by)\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
+# Right after the number and its date: "No. X dated November 20, 2025 of the Prime Minister on ..."
+_OWN_ISSUER = re.compile(
+    r"^\s*,?\s*dated\s+[^;.()]{4,30}?\s+of\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
+)
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
     r"(?:(?:issued|signed|promulgated|released)\s+)?(?:of|by)\s+(?:the\s+)?(?:[A-Z][\w'-]*|committee|council|of|the|and|for|in|\s)+?(?:\s*\([^)]{1,20}\))?"
@@ -336,6 +340,11 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     told = _told_by(text, mention) if mention.role == ISSUED and not verb else None
     if told:
         return told
+    own = _OWN_ISSUER.match(text[mention.number.end : sentence_end(text, mention.number.end)]) if verb else None
+    if own and mention.role == ISSUED and _org(own.group("who")):
+        # "Deputy Prime Minister X has just signed Official Dispatch No. 223/CD-TTg dated ... of the
+        # Prime Minister on ...": the document's own "of" names its issuer, not its signer
+        return _org(own.group("who"))
     if verb and mention.role == ISSUED and verb.group("owner") and _org(verb.group("owner").strip()[:-2]):
         return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
@@ -547,7 +556,9 @@ def _belongs_to_number(lead: str) -> bool:
 # Where a subject ends inside its sentence: a new clause reporting what the document does.
 _SUBJECT_END = re.compile(
     r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which|"
-    r"assigning|requesting|asking|urging|instructing|requiring|(?:after|before|upon)\s+[a-z]+ing)\b",
+    r"assigning|requesting|asking|urging|instructing|requiring|(?:after|before|upon)\s+[a-z]+ing|"
+    # ", and sent a number of ministries ...": the issuer's next act, not the subject
+    r"and\s+(?:has\s+|have\s+|also\s+)?(?:sent|issued|signed|asked|requested|directed|assigned|urged))\b",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
