@@ -250,6 +250,10 @@ def _is_lead(el: etree._Element) -> bool:
     return False
 
 
+# a lead, or a subtitle under the headline ("(Dispatch No. 11/CD-UBND, dated ... of the Chairman ...)")
+_LEAD_BESIDE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|intro|excerpt|sub-?title|subhead)(?:$|[\s_-])", re.I)
+
+
 def lead_before(body: etree._Element) -> etree._Element | None:
     """A lead paragraph ("<p class=sapo>") just before the body in the same container.
 
@@ -265,7 +269,7 @@ def lead_before(body: etree._Element) -> etree._Element | None:
                 seen += 1
                 text = clean(sibling.text_content())
                 if (
-                    _LEAD_CLASS.search(f"{sibling.get('class') or ''} {sibling.get('id') or ''}")
+                    _LEAD_BESIDE.search(f"{sibling.get('class') or ''} {sibling.get('id') or ''}")
                     and len(text.split()) >= 8
                     and sibling.find(".//a") is None
                 ):
