@@ -454,7 +454,9 @@ def _org(phrase: str) -> str | None:
     )
     if phrase in _ABBREVIATIONS:
         return _ABBREVIATIONS[phrase]
-    if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
+    # (a double office runs long: "Chairman of the Provincial People's Committee - Head of the
+    # Provincial Steering Committee for Natural Disaster Prevention and Search and Rescue")
+    if not phrase or len(phrase) > 160 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
         return None
     person = _PERSON_AFTER_OFFICE.match(phrase)
     if person:
@@ -538,7 +540,7 @@ def _issued_month_day(text: str, mention: Mention) -> MonthDay | None:
     for found in reversed(find_month_days(clause)):
         lead = clause[: found.start]
         # "On July 27", "On the evening of November 20"
-        if re.search(r"(?:^|\bon|\bOn)(?:\s+the\s+(?:morning|afternoon|evening|night)\s+of)?\s*$", lead) and not _belongs_to_number(lead):
+        if re.search(r"(?:^|\bon|\bOn|\btoday\s*\()(?:\s+the\s+(?:morning|afternoon|evening|night)\s+of)?\s*$", lead) and not _belongs_to_number(lead):
             return found
     return None
 
