@@ -30,10 +30,10 @@ _TRANSLATE = str.maketrans(
         "\u2010": "-",
         "\u2011": "-",
         "\u2012": "-",
-        "\ufffd": " ",  # undecodable bytes: never let them glue words together
     }
 )
 _SPACES = re.compile(r"\s+")
+_LOOSE_FFFD = re.compile(r"\ufffd(?![^\W\d_])|(?<![^\W\d_])\ufffd")
 
 
 def clean(text: str | None) -> str:
@@ -41,6 +41,10 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    if "\ufffd" in text:
+        # undecodable bytes: kept inside a word as the site sends them ("People\ufffds"), a
+        # space elsewhere -- never let them glue two words or a number together
+        text = _LOOSE_FFFD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 
