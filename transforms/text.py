@@ -33,7 +33,8 @@ _TRANSLATE = str.maketrans(
     }
 )
 _SPACES = re.compile(r"\s+")
-_LOOSE_FFFD = re.compile(r"\ufffd(?![^\W\d_])|(?<![^\W\d_])\ufffd")
+# kept only where it stands for a lost apostrophe: "People\ufffds", "don\ufffdt"
+_LOOSE_FFFD = re.compile(r"(?<![A-Za-z])\ufffd|\ufffd(?!(?:s|t|d|m|ll|re|ve)\b)")
 
 
 def clean(text: str | None) -> str:
@@ -42,7 +43,7 @@ def clean(text: str | None) -> str:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
     if "\ufffd" in text:
-        # undecodable bytes: kept inside a word as the site sends them ("People\ufffds"), a
+        # undecodable bytes: a lost apostrophe kept as the site sends it ("People\ufffds"), a
         # space elsewhere -- never let them glue two words or a number together
         text = _LOOSE_FFFD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
