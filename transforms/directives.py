@@ -72,9 +72,12 @@ def directives(lines: list[Line]) -> list[dict]:
     chosen = _directive_lines(marked)
     items: list[str] = []
     top: str | None = None
+    # section headings ("I. OBJECTIVES") are not requests -- unless they are the only items
+    # ("RESOLVES: I. Regarding the socio-economic situation ...")
+    only_roman = any(kind == "roman" for _, kind, _ in chosen) and all(kind in (None, "roman") for _, kind, _ in chosen)
     for line, kind, stripped in chosen:
         if top is None:
-            if kind == "roman":  # section headings ("I. OBJECTIVES"), not requests
+            if kind == "roman" and not only_roman:
                 continue
             top = kind
         if kind == top:
