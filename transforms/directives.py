@@ -64,6 +64,10 @@ def _unglued(lines: list[Line]) -> list[Line]:
     return out
 
 
+# a full text's operative word or its type heading: under it, "I. ..." opens its content
+_OPERATIVE = re.compile(r"^(?:RESOLVES?|DECIDES?|DECISION|RESOLUTION|PLAN|DIRECTIVE|NOTICE|CONCLUSION|REPORT)\s*:?$")
+
+
 def directives(lines: list[Line]) -> list[dict]:
     marked = [(line, *_kind(line)) for line in _unglued(lines)]
     articles = _article_sections(marked)
@@ -73,8 +77,13 @@ def directives(lines: list[Line]) -> list[dict]:
     items: list[str] = []
     top: str | None = None
     # section headings ("I. OBJECTIVES") are not requests -- unless they are the only items
-    # ("RESOLVES: I. Regarding the socio-economic situation ...")
-    only_roman = any(kind == "roman" for _, kind, _ in chosen) and all(kind in (None, "roman") for _, kind, _ in chosen)
+    # and stand under a full text's operative word or type heading ("RESOLVES: I. Regarding
+    # the ...", "PLAN ... I. OBJECTIVES AND REQUIREMENTS")
+    only_roman = (
+        any(kind == "roman" for _, kind, _ in chosen)
+        and all(kind in (None, "roman") for _, kind, _ in chosen)
+        and any(_OPERATIVE.match(line.text) for line in lines)
+    )
     for line, kind, stripped in chosen:
         if top is None:
             if kind == "roman" and not only_roman:
