@@ -49,7 +49,7 @@ def _list_page_items(html, url: str, body_lines: list[str]) -> int:
 _ICON = re.compile(r"(?:^|(?<=[\sA-Z0-9]))fa-[a-z]+(?:-[a-z]+)*\b")
 
 
-def _lead_lines(parts, skip: set) -> list[Line]:
+def lead_lines(parts, skip: set) -> list[Line]:
     """The lead paragraph beside the body (generic layout), unless the body already holds its words."""
     if parts.lead is None or parts.body is None or parts.lead in skip:
         return []
@@ -98,7 +98,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     # are text (a full-text document's own subject line under its type name).
     lines = [
         _without_icons(line)
-        for index, line in enumerate([*_lead_lines(parts, skip), *body_lines(parts.body, skip)])
+        for index, line in enumerate([*lead_lines(parts, skip), *body_lines(parts.body, skip)])
         if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
     # (and lines that are only a broken entity's name, "nbsp;")

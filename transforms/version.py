@@ -14,6 +14,12 @@
        content ("in Official Dispatch X, the PM requested"); possessives and particles between
        the verb and the type; document-name lines; broken header lines; glued dash items;
        box headings are no headlines; annexes and "./." end a full text's articles (batch C).
+1.6.0  generalisation (batch D; 1.5.0 is the task-field branch's): a lead or subtitle paragraph
+       beside the text block is its first line; "issued a dispatch on S (Dispatch No. X)";
+       reports "..., the Department has issued instructions"; the number's own "dated D of
+       the X" names its issuer over a deputy who signed; ", and sent ..." ends a subject;
+       "today (July 21)"; lost apostrophes (U+FFFD) kept inside words; hard-wrapped <pre>
+       texts; "Article 1.- "; Roman-numbered headings under "RESOLVES"/a type heading.
 """
 
-PARSER_VERSION = "1.4.0"
+PARSER_VERSION = "1.6.0"
