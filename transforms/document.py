@@ -464,7 +464,9 @@ def _org(phrase: str) -> str | None:
     # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
     phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
-    phrase = re.sub(r"^(Prime Minister) of (?:the )?Government$", r"\1", phrase)  # "THE PRIME MINISTER OF GOVERNMENT"
+    # a header's two-part name translated word for word ("THE PRIME MINISTER OF GOVERNMENT",
+    # "Thủ tướng Chính phủ"): the Government's own offices are named alone
+    phrase = re.sub(r"^((?:(?:Permanent|Standing)\s+)?(?:Deputy\s+|Vice\s+)?Prime Minister)\s+of\s+(?:the\s+)?Government$", r"\1", phrase, flags=re.I)
     phrase = re.sub(r"\bthe PPC\b|\bPPC\b", "the Provincial People's Committee", phrase).removeprefix("the ")
     return phrase[0].upper() + phrase[1:]
 
@@ -519,7 +521,13 @@ def _issued_on(text: str, mention: Mention) -> date | None:
 
 
 # Lines of a full-text header that end the search for its date and subject.
-_HEADER_STOP = re.compile(r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b|Government Law Base)", re.I)
+# A legal-basis line in a machine translation names a law and "base" ("Government Law Base
+# June 19, 2015;", "The Labor Code base on June 18, 2012;") instead of opening with "Pursuant".
+_HEADER_STOP = re.compile(
+    r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b"
+    r"|(?:[\w-]+\s+){0,6}(?:Law|Code|Constitution)\s+(?:[\w-]+\s+){0,2}(?:base|basis)\b)",
+    re.I,
+)
 _MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\s|]*$", re.I)
 
 
@@ -721,7 +729,7 @@ def _header_subject(text: str, mention: Mention) -> str | None:
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
-        if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+        if _GERUND_LINE.match(line) or typed:
             following = lines[lines.index(line) + 1] if lines.index(line) + 1 < len(lines) else ""
             authority = len(following.split()) <= 6 and re.search(
                 r"GOVERNMENT|MINISTER|COMMITTEE|COUNCIL|CHAIRM|PRESIDENT|ASSEMBLY|DIRECTOR", following
