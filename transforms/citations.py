@@ -82,6 +82,8 @@ _PASSIVE_AFTER = re.compile(
 # the phrase: in "Resolution No. 77/NQ-CP, on March 24, 2011, the PPC issued ..."
 # the date belongs to the next clause.
 _DATED = re.compile(
+    # "04/CD-BCH PCLB&TKCN of the province, dated September 15, 2014": "dated" is the number's
+    r"^\s*,?\s*of\s+(?:the\s+)?[\w' ]{1,60}?,\s*dated\s+|"
     r"^\s*\(?\s*(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
     r"|^\s*,\s*(?:dated|(?:issued|signed|promulgated)\s+on)\s+"
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
