@@ -158,12 +158,21 @@ _ENUMERATED = re.compile(r"(?:[,;]|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*
 _BODY_NAME = re.compile(r"\b(?:Committee|Board|Council|Group|Team)\s+$")
 
 
+_DATE_BEFORE_NUMBER = re.compile(r"\s+dated\s+(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2})\s+$", re.I)
+
+
 def find_mentions(text: str) -> list[Mention]:
     numbers = find_numbers(text)
     mentions: list[Mention] = []
     for index, number in enumerate(numbers):
         before = text[max(0, number.start - 60) : number.start]
         typed = TYPE_BEFORE_NUMBER.search(before)
+        dated_first = None
+        if typed is None:
+            # "replace Decision dated 10.09.1999 3308/QD.CT.UBT": the date before the number
+            dated_first = _DATE_BEFORE_NUMBER.search(before)
+            if dated_first:
+                typed = TYPE_BEFORE_NUMBER.search(before[: dated_first.start()])
         word = typed.group("word") if typed else None
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
@@ -174,6 +183,9 @@ def find_mentions(text: str) -> list[Mention]:
         if typed is None and mentions and _ENUMERATED.search(before) and number.start - mentions[-1].number.end < 120:
             kind = mentions[-1].type or kind
         issued_on, month_day = _date_after(after)
+        if dated_first and typed and issued_on is None:
+            found = find_dates(dated_first.group("date"))
+            issued_on = found[0].value if found else None
         mentions.append(
             Mention(
                 number=number,
