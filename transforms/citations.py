@@ -161,8 +161,27 @@ _BODY_NAME = re.compile(r"\b(?:Committee|Board|Council|Group|Team)\s+$")
 _DATE_BEFORE_NUMBER = re.compile(r"\s+dated\s+(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2})\s+$", re.I)
 
 
+# "the Government's Decree 104/2016 of the on vaccination": a legal type word, then a number
+# and a year with no code -- a number only after such a word (else "12/2016" is a month).
+_CODELESS = re.compile(
+    r"\b(?:Decree|Decision|Circular|Resolution|Directive|Law)s?\s+(?:No\.?\s*)?(?P<number>\d{1,4}/(?:19|20)\d{2})(?![\w/-])"
+)
+
+
+def _codeless_numbers(text: str, numbers: list[DocNumber]) -> list[DocNumber]:
+    taken = [(n.start, n.end) for n in numbers]
+    found = []
+    for match in _CODELESS.finditer(text):
+        start, end = match.span("number")
+        if not any(a <= start < b for a, b in taken):
+            found.append(DocNumber(match.group("number"), start, end, match.group("number"), None, None))
+    return found
+
+
 def find_mentions(text: str) -> list[Mention]:
     numbers = find_numbers(text)
+    if "/" in text:
+        numbers = sorted(numbers + _codeless_numbers(text, numbers), key=lambda n: n.start)
     mentions: list[Mention] = []
     for index, number in enumerate(numbers):
         before = text[max(0, number.start - 60) : number.start]
