@@ -145,6 +145,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     for mention in mentions:
         if mention.history and mention.issued_on is None:
             mention.issued_on = document_mod.announcement_date(analysed, mention)
+        if doc is not None and mention is not doc.mention and mention.issued_on is None and mention.month_day is None \
+                and doc.issued_on and _SAME_DAY.match(analysed[citations.clause_start(analysed, mention.type_start) :]):
+            mention.issued_on = doc.issued_on  # "The same day, the Deputy PM signed Decision No. X": the document's day
     record["references"] = [
         {"number": r.number, "type": r.type, "issued_on": iso_date(_ref_date(r, published)), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)
@@ -155,6 +158,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     warn_missing(record)
     return record
+
+
+_SAME_DAY = re.compile(r"(?:On\s+)?[Tt]he\s+same\s+day\s*,")
 
 
 def _first_naming(mentions: list, number: str) -> int:
