@@ -395,7 +395,7 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     # above the number, the motto's lines and rules left out, joined.
     run: list[str] = []
     for line in reversed(above):
-        line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
+        line = re.sub(r"\s*[-_=\u2012-\u2015]{3,}\s*", " ", line).strip(" .")  # rules, also of em dashes ("———-")
         if not line or _MOTTO_WORDS.search(line):
             if run and line:
                 break
@@ -528,7 +528,7 @@ _HEADER_STOP = re.compile(
     r"|(?:[\w-]+\s+){0,6}(?:Law|Code|Constitution)\s+(?:[\w-]+\s+){0,2}(?:base|basis)\b)",
     re.I,
 )
-_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\s|]*$", re.I)
+_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\u2012-\u2015\s|]*$", re.I)
 
 
 def _header_lines_after(text: str, mention: Mention) -> list[str]:
