@@ -59,7 +59,11 @@ _ISSUE_VERB_AT_END = re.compile(
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
 _SUBJECT = re.compile(
-    r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
+    r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of"
+    # "issued Resolution No. 162/NQ-CP at the regular Government meeting in May 2025"
+    r"|at(?=\s+the\s+[^,.;]{0,60}?\b(?:meeting|session|conference)\b))\s+|"
+    # a machine translation's bare verb: "Decision No. 2111/QD-TTg of November 28, 2011, approve the master plan"
+    r"(?P<bare>(?:approve|promulgate|establish|amend|supplement|adjust|use|regulate|allocate|ratify|dissolve)\s+(?:the\s+|a\s+)?[a-z])|"
     # "to implement ...", or any gerund: "approving ...", "regulating ...", "requesting ..."
     # (not the prepositions that end in -ing: "during", "including", "following", ...)
     r"(?P<verb>to\s+\w+|(?!(?:during|including|according|following|pending|notwithstanding|excluding)\b)[a-z]+ing)\b)",
@@ -622,7 +626,10 @@ def _subject_after(text: str, number_end: int) -> str | None:
     match = _SUBJECT.match(rest, pos)
     if not match:
         return None
-    subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
+    if match.group("lead"):
+        subject = rest[match.end() :]
+    else:
+        subject = rest[match.start("bare") :] if match.group("bare") else rest[match.start("verb") :]
     return _clean_subject(subject)
 
 
