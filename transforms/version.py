@@ -19,7 +19,9 @@
        reports "..., the Department has issued instructions"; the number's own "dated D of
        the X" names its issuer over a deputy who signed; ", and sent ..." ends a subject;
        "today (July 21)"; lost apostrophes (U+FFFD) kept inside words; hard-wrapped <pre>
-       texts; "Article 1.- "; Roman-numbered headings under "RESOLVES"/a type heading.
+       texts; "Article 1.- "; Roman-numbered headings under "RESOLVES"/a type heading;
+       "Decree 104/2016", "Decision dated 10.09.1999 3308/...", "04/CD-BCH PCLB&TKCN",
+       "The same day"; subjects "at the ... meeting" and after a bare verb; em-dash rules.
 """
 
 PARSER_VERSION = "1.6.0"
