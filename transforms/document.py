@@ -693,6 +693,10 @@ _TYPE_TITLE = re.compile(
 )
 
 
+# A title line naming the document again, its date and issuer, then "ON" its subject.
+_NAMED_TITLE = re.compile(rf"^(?:{TYPE_WORDS})\s+No\b[^;]{{0,120}}?\s(?:on)\s+(?P<subject>.+)$", re.I)
+
+
 def _header_type(text: str, mention: Mention) -> str | None:
     """A header whose number carries no type code: the type word heading its title line."""
     for line in _header_lines_after(text, mention)[1:6]:
@@ -733,6 +737,12 @@ def _header_subject(text: str, mention: Mention) -> str | None:
         titled = _TYPE_TITLE.match(line)
         if titled and titled.group("subject"):  # "Report on the performance of ..."
             return _FOOTNOTE.sub("", titled.group("subject")).rstrip(" .")
+        if titled:
+            typed = True  # "DECISION No" alone: a type heading
+            continue
+        named = _NAMED_TITLE.match(line) if typed else None
+        if named:  # "DECISION No.852-TTg OF DECEMBER 28, 1995 OF THE PRIME MINISTER ON THE ESTABLISHMENT ..."
+            return _FOOTNOTE.sub("", named.group("subject")).rstrip(" .")
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
