@@ -178,7 +178,10 @@ def _directive_lines(marked: list[tuple[Line, str | None, str]]) -> list[tuple[L
             intro = entry[0].text
             continue
         number = _number(entry)
-        if number is not None and current and current[0][1] != "number" and last_seen is not None and number == last_seen + 1:
+        # (or starts past 1: its "1." stood above the document's lines)
+        if number is not None and current and current[0][1] != "number" and (
+            (last_seen is not None and number == last_seen + 1) or (last_seen is None and number > 1)
+        ):
             # "1. Releasing Directive ...", its dash items, then "2. Authorizing ...": the
             # numbered sequence is the article's sections, not a sub-item of the dashes.
             runs.append((intro, current))
