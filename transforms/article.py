@@ -49,6 +49,15 @@ def _list_page_items(html, url: str, body_lines: list[str]) -> int:
 _ICON = re.compile(r"(?:^|(?<=[\sA-Z0-9]))fa-[a-z]+(?:-[a-z]+)*\b")
 
 
+def lead_lines(parts, skip: set) -> list[Line]:
+    """The lead paragraph beside the body (generic layout), unless the body already holds its words."""
+    if parts.lead is None or parts.body is None or parts.lead in skip:
+        return []
+    lines = body_lines(parts.lead, skip)
+    body_text = " ".join(parts.body.itertext())
+    return [line for line in lines if line.text and line.text[:80] not in body_text]
+
+
 def _without_icons(line: Line) -> Line:
     if "fa-" not in line.text:
         return line
@@ -89,7 +98,7 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     # are text (a full-text document's own subject line under its type name).
     lines = [
         _without_icons(line)
-        for index, line in enumerate(body_lines(parts.body, skip))
+        for index, line in enumerate([*lead_lines(parts, skip), *body_lines(parts.body, skip)])
         if not (index < 3 and line.text == parts.title) and not (_DATE_LINE.match(line.text) and len(line.text) < 60)
     ]
     # (and lines that are only a broken entity's name, "nbsp;")
@@ -136,6 +145,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     for mention in mentions:
         if mention.history and mention.issued_on is None:
             mention.issued_on = document_mod.announcement_date(analysed, mention)
+        if doc is not None and mention is not doc.mention and mention.issued_on is None and mention.month_day is None \
+                and doc.issued_on and _SAME_DAY.match(analysed[citations.clause_start(analysed, mention.type_start) :]):
+            mention.issued_on = doc.issued_on  # "The same day, the Deputy PM signed Decision No. X": the document's day
     record["references"] = [
         {"number": r.number, "type": r.type, "issued_on": iso_date(_ref_date(r, published)), "issuer": r.issuer}
         for r in citations.references(mentions, doc.number if doc else None)
@@ -146,6 +158,9 @@ def parse_article(html: bytes | str | None, url: str | None) -> ArticleRecord:
     ]
     warn_missing(record)
     return record
+
+
+_SAME_DAY = re.compile(r"(?:On\s+)?[Tt]he\s+same\s+day\s*,")
 
 
 def _first_naming(mentions: list, number: str) -> int:

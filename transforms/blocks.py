@@ -53,6 +53,12 @@ def body_lines(body: etree._Element | None, skip: set[etree._Element] | None = N
                     buffer.append(" ")
                 else:
                     flush()
+            if tag == "pre" and len(node) == 0 and node.text and not li_depth:
+                # a hard-wrapped plain-text document: one line per paragraph
+                for paragraph in pre_paragraphs(node.text):
+                    buffer.append(paragraph)
+                    flush()
+                continue
             if node.text and tag != "br":
                 buffer.append(node.text)
             continue
@@ -72,3 +78,20 @@ def body_lines(body: etree._Element | None, skip: set[etree._Element] | None = N
             buffer.append(node.tail)
     flush()
     return lines
+
+
+def pre_paragraphs(text: str) -> list[str]:
+    """A <pre> text's paragraphs: a blank line or an indented line starts one; a line
+    at the left margin continues the one before (the text was wrapped at ~80 columns)."""
+    paragraphs: list[list[str]] = []
+    blank = True
+    for raw in text.expandtabs(8).split("\n"):
+        if not raw.strip():
+            blank = True
+            continue
+        if blank or raw[:1].isspace() or not paragraphs:
+            paragraphs.append([raw.strip()])
+        else:
+            paragraphs[-1].append(raw.strip())
+        blank = False
+    return [" ".join(p) for p in paragraphs]

@@ -57,6 +57,12 @@ _STIPULATED_IN = re.compile(
     r"(?:in|at)\s+(?:the\s+)?(?:(?:[A-Z][\w-]*\s+){0,4}[A-Z][\w-]*['\u2019]s\s+)?$",
     re.I,
 )
+# "issued a further dispatch on ... (Dispatch No. 225/CD-TTg)": the sentence announces a
+# document by its kind and names its number in brackets at the end.
+_NAMED_IN_BRACKETS = re.compile(
+    rf"\b{_ISSUE_VERB}\s+(?:(?:the|a|an|its|their|his|her)\s+)?(?:[a-z]+\s+){{0,2}}(?:{TYPE_WORDS})s?\b[^()]{{0,300}}\(\s*$",
+    re.I,
+)
 _CITING = re.compile(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based|line\s+with|compliance)\b", re.I)
 # "was issued", "has just been signed", "were promulgated", "has been officially adopted".
 PASSIVE_ISSUE = (
@@ -76,6 +82,8 @@ _PASSIVE_AFTER = re.compile(
 # the phrase: in "Resolution No. 77/NQ-CP, on March 24, 2011, the PPC issued ..."
 # the date belongs to the next clause.
 _DATED = re.compile(
+    # "04/CD-BCH PCLB&TKCN of the province, dated September 15, 2014": "dated" is the number's
+    r"^\s*,?\s*of\s+(?:the\s+)?[\w' ]{1,60}?,\s*dated\s+|"
     r"^\s*\(?\s*(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+"
     r"|^\s*,\s*(?:dated|(?:issued|signed|promulgated)\s+on)\s+"
     r"|^\s*,?\s*of\s+(?:the\s+)?[A-Z][^,;.\d]{0,80}?\s+(?:dated|on)\s+",
@@ -150,12 +158,40 @@ _ENUMERATED = re.compile(r"(?:[,;]|\band|\bor)\s*(?:No|Nos|Number)\s*\.?\s*:?\s*
 _BODY_NAME = re.compile(r"\b(?:Committee|Board|Council|Group|Team)\s+$")
 
 
+_DATE_BEFORE_NUMBER = re.compile(r"\s+dated\s+(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:19|20)\d{2})\s+$", re.I)
+
+
+# "the Government's Decree 104/2016 of the on vaccination": a legal type word, then a number
+# and a year with no code -- a number only after such a word (else "12/2016" is a month).
+_CODELESS = re.compile(
+    r"\b(?:Decree|Decision|Circular|Resolution|Directive|Law)s?\s+(?:No\.?\s*)?(?P<number>\d{1,4}/(?:19|20)\d{2})(?![\w/-])"
+)
+
+
+def _codeless_numbers(text: str, numbers: list[DocNumber]) -> list[DocNumber]:
+    taken = [(n.start, n.end) for n in numbers]
+    found = []
+    for match in _CODELESS.finditer(text):
+        start, end = match.span("number")
+        if not any(a <= start < b for a, b in taken):
+            found.append(DocNumber(match.group("number"), start, end, match.group("number"), None, None))
+    return found
+
+
 def find_mentions(text: str) -> list[Mention]:
     numbers = find_numbers(text)
+    if "/" in text:
+        numbers = sorted(numbers + _codeless_numbers(text, numbers), key=lambda n: n.start)
     mentions: list[Mention] = []
     for index, number in enumerate(numbers):
         before = text[max(0, number.start - 60) : number.start]
         typed = TYPE_BEFORE_NUMBER.search(before)
+        dated_first = None
+        if typed is None:
+            # "replace Decision dated 10.09.1999 3308/QD.CT.UBT": the date before the number
+            dated_first = _DATE_BEFORE_NUMBER.search(before)
+            if dated_first:
+                typed = TYPE_BEFORE_NUMBER.search(before[: dated_first.start()])
         word = typed.group("word") if typed else None
         type_start = number.start - (len(before) - typed.start()) if typed else number.start
         next_start = numbers[index + 1].start if index + 1 < len(numbers) else len(text)
@@ -166,6 +202,9 @@ def find_mentions(text: str) -> list[Mention]:
         if typed is None and mentions and _ENUMERATED.search(before) and number.start - mentions[-1].number.end < 120:
             kind = mentions[-1].type or kind
         issued_on, month_day = _date_after(after)
+        if dated_first and typed and issued_on is None:
+            found = find_dates(dated_first.group("date"))
+            issued_on = found[0].value if found else None
         mentions.append(
             Mention(
                 number=number,
@@ -231,6 +270,8 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     if _VERB_BEFORE.search(clause) or (type_start == number.start and _VERB_BEFORE_UNTYPED.search(clause)):
         return ISSUED
     if _STIPULATED_IN.search(clause):
+        return ISSUED
+    if _NAMED_IN_BRACKETS.search(clause) and not _CITING.search(clause):
         return ISSUED
     if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
         return ISSUED

@@ -22,7 +22,7 @@ _MARKERS = (
     ("number", re.compile(r"^\(?\d{1,2}\s*[.)]\s*(?=\S)(?!\d)")),
     ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*|^[a-zđ]\.\s+(?=\S)")),
     ("plus", re.compile(r"^\+\s*")),
-    ("article", re.compile(r"^Article\s+\d{1,2}\s*[.:]\s*", re.I)),
+    ("article", re.compile(r"^Article\s+\d{1,2}\s*[.:]\s*(?:[-\u2013]\s*)?", re.I)),  # "Article 1.- To approve"
     ("roman", re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\s*[.)]\s+")),
 )
 # What introduces the document's requests.
@@ -64,6 +64,10 @@ def _unglued(lines: list[Line]) -> list[Line]:
     return out
 
 
+# a full text's operative word or its type heading: under it, "I. ..." opens its content
+_OPERATIVE = re.compile(r"^(?:RESOLVES?|DECIDES?|DECISION|RESOLUTION|PLAN|DIRECTIVE|NOTICE|CONCLUSION|REPORT)\s*:?$")
+
+
 def directives(lines: list[Line]) -> list[dict]:
     marked = [(line, *_kind(line)) for line in _unglued(lines)]
     articles = _article_sections(marked)
@@ -72,9 +76,17 @@ def directives(lines: list[Line]) -> list[dict]:
     chosen = _directive_lines(marked)
     items: list[str] = []
     top: str | None = None
+    # section headings ("I. OBJECTIVES") are not requests -- unless they are the only items
+    # and stand under a full text's operative word or type heading ("RESOLVES: I. Regarding
+    # the ...", "PLAN ... I. OBJECTIVES AND REQUIREMENTS")
+    only_roman = (
+        any(kind == "roman" for _, kind, _ in chosen)
+        and all(kind in (None, "roman") for _, kind, _ in chosen)
+        and any(_OPERATIVE.match(line.text) for line in lines)
+    )
     for line, kind, stripped in chosen:
         if top is None:
-            if kind == "roman":  # section headings ("I. OBJECTIVES"), not requests
+            if kind == "roman" and not only_roman:
                 continue
             top = kind
         if kind == top:
@@ -166,7 +178,10 @@ def _directive_lines(marked: list[tuple[Line, str | None, str]]) -> list[tuple[L
             intro = entry[0].text
             continue
         number = _number(entry)
-        if number is not None and current and current[0][1] != "number" and last_seen is not None and number == last_seen + 1:
+        # (or starts past 1: its "1." stood above the document's lines)
+        if number is not None and current and current[0][1] != "number" and (
+            (last_seen is not None and number == last_seen + 1) or (last_seen is None and number > 1)
+        ):
             # "1. Releasing Directive ...", its dash items, then "2. Authorizing ...": the
             # numbered sequence is the article's sections, not a sub-item of the dashes.
             runs.append((intro, current))

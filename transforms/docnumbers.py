@@ -48,7 +48,9 @@ NUMBER_RE = re.compile(
     rf"(?P<party>{_NUM}{_DASH}(?:{_CODE})(?:{_SLASH}(?:{_CODE}))+(?:{_DASH}(?:{_CODE}))*)"
     # N/YYYY/TYPE-ISSUER; the year may follow a dash ("19-2016/NQ-CP") and codes a
     # slash ("29/2014/TT/BTNMT")
-    rf"|(?P<state>{_NUM}(?:(?:{_SLASH}|{_DASH}){_YEAR})?{_SLASH}(?:{_CODE})(?:(?:{_JOIN}|/(?=[{_UPPER}]{{2}}))(?:{_CODE}))*)"
+    rf"|(?P<state>{_NUM}(?:(?:{_SLASH}|{_DASH}){_YEAR})?{_SLASH}(?:{_CODE})(?:(?:{_JOIN}|/(?=[{_UPPER}]{{2}}))(?:{_CODE}))*"
+    # a body's abbreviation joined with "&" after a space: "04/CD-BCH PCLB&TKCN"
+    rf"(?:[ \u00a0][{_UPPER}]{{2,}}&[{_UPPER}]{{2,}}(?![\w&]))?)"
     rf")"
 )
 
@@ -96,7 +98,8 @@ class DocNumber:
 def canonical(raw: str) -> str:
     text = fold_ascii(raw)
     text = re.sub(r"[\u2010-\u2013]", "-", text)
-    return re.sub(r"\s+", "", text)
+    text = re.sub(r"\s+(?=[A-Z]{2,}&)", "\x00", text)  # "CD-BCH PCLB&TKCN": the space between bodies stays
+    return re.sub(r"\s+", "", text).replace("\x00", " ")
 
 
 def find_numbers(text: str) -> list[DocNumber]:

@@ -59,7 +59,11 @@ _ISSUE_VERB_AT_END = re.compile(
 )
 _BY = re.compile(r"\bby\s+(?:the\s+)?(?P<who>[A-Z][^,;.()]*?)(?=\s+(?:on|dated|in|at|to|with|for)\b|[,;.()]|$)")
 _SUBJECT = re.compile(
-    r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of)\s+|"
+    r"\s*(?:,\s*)?(?:(?P<lead>on|about|regarding|concerning|related\s+to|re:|in\s+respect\s+of"
+    # "issued Resolution No. 162/NQ-CP at the regular Government meeting in May 2025"
+    r"|at(?=\s+the\s+[^,.;]{0,60}?\b(?:meeting|session|conference)\b))\s+|"
+    # a machine translation's bare verb: "Decision No. 2111/QD-TTg of November 28, 2011, approve the master plan"
+    r"(?P<bare>(?:approve|promulgate|establish|amend|supplement|adjust|use|regulate|allocate|ratify|dissolve)\s+(?:the\s+|a\s+)?[a-z])|"
     # "to implement ...", or any gerund: "approving ...", "regulating ...", "requesting ..."
     # (not the prepositions that end in -ing: "during", "including", "following", ...)
     r"(?P<verb>to\s+\w+|(?!(?:during|including|according|following|pending|notwithstanding|excluding)\b)[a-z]+ing)\b)",
@@ -69,6 +73,10 @@ _PASSIVE_TAIL = re.compile(r"\s+" + PASSIVE_ISSUE, re.I)
 # "Official Letter No. X dated ... of the Provincial People's Committee (PPC) on ... has just been issued"
 _OF_ISSUER = re.compile(
     r"^[^.;]{0,60}?\b(?:of|by)\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
+)
+# Right after the number and its date: "No. X dated November 20, 2025 of the Prime Minister on ..."
+_OWN_ISSUER = re.compile(
+    r"^\s*,?\s*dated\s+[^;.()]{4,30}?\s+of\s+(?:the\s+)?(?P<who>[A-Z][\w'-]*(?:\s+(?:[A-Z][\w'-]*|committee|council|of|the|and|for))*)"
 )
 _DATE_LEAD = re.compile(r"(?:at\s+\d{1,2}[:h]\d{2}\s+)?(?:dated|issued\s+on|signed\s+on|promulgated\s+on|on|of)\s+", re.I)
 _OF_ORG = re.compile(
@@ -269,7 +277,9 @@ _TOLD_LEAD = re.compile(
 )
 _TOLD_VERB = re.compile(
     r"\s+(?:has\s+|have\s+|also\s+)?(?:requested|requests|asked|asks|directed|directs|assigned|assigns|urged|urges|"
-    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves)\b"
+    r"instructed|instructs|required|requires|ordered|orders|proposed|proposes|decided|decides|approved|approves|"
+    # "..., the Department has issued instructions to adjust ...": what the document asks
+    r"(?:issued|issues|gave|gives)\s+(?:instructions|guidance|directions))\b"
 )
 # "..., ministers, heads of ... are tasked with ...": the request in the passive; who asks is not said.
 _TOLD_PASSIVE = re.compile(
@@ -299,7 +309,11 @@ def _told_by(text: str, mention: Mention) -> str | None:
         return None
     verb = _TOLD_VERB.search(rest, comma)
     if verb is not None and len(rest[comma : verb.start()]) <= 120:
-        return _org(rest[comma + 2 : verb.start()]) or ""
+        # the number's own "of the Hanoi Department of Home Affairs" before the comma names
+        # its issuer; else the one asking, after any fronted phrase (", after consulting ..., the Department")
+        own = _OF_ISSUER.match(rest[:comma])
+        return _org(own.group("who")) if own and _org(own.group("who")) else (
+            _org(rest[comma + 2 : verb.start()].rsplit(", ", 1)[-1]) or "")
     passive = _TOLD_PASSIVE.search(rest, comma)
     if passive is not None and len(rest[comma : passive.start()]) <= 250:
         return ""  # told, by no one named: the issuer comes from the number
@@ -330,6 +344,11 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     told = _told_by(text, mention) if mention.role == ISSUED and not verb else None
     if told:
         return told
+    own = _OWN_ISSUER.match(text[mention.number.end : sentence_end(text, mention.number.end)]) if verb else None
+    if own and mention.role == ISSUED and _org(own.group("who")):
+        # "Deputy Prime Minister X has just signed Official Dispatch No. 223/CD-TTg dated ... of the
+        # Prime Minister on ...": the document's own "of" names its issuer, not its signer
+        return _org(own.group("who"))
     if verb and mention.role == ISSUED and verb.group("owner") and _org(verb.group("owner").strip()[:-2]):
         return _org(verb.group("owner").strip()[:-2])  # "signed the Prime Minister's Dispatch No. ...": the owner issued it
     if verb and mention.role == ISSUED:
@@ -380,7 +399,7 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     # above the number, the motto's lines and rules left out, joined.
     run: list[str] = []
     for line in reversed(above):
-        line = re.sub(r"\s*[-_=]{3,}\s*", " ", line).strip(" .")
+        line = re.sub(r"\s*[-_=\u2012-\u2015]{3,}\s*", " ", line).strip(" .")  # rules, also of em dashes ("———-")
         if not line or _MOTTO_WORDS.search(line):
             if run and line:
                 break
@@ -439,7 +458,9 @@ def _org(phrase: str) -> str | None:
     )
     if phrase in _ABBREVIATIONS:
         return _ABBREVIATIONS[phrase]
-    if not phrase or len(phrase) > 120 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
+    # (a double office runs long: "Chairman of the Provincial People's Committee - Head of the
+    # Provincial Steering Committee for Natural Disaster Prevention and Search and Rescue")
+    if not phrase or len(phrase) > 160 or not _ORG_NOUNS.search(phrase) or find_dates(phrase):
         return None
     person = _PERSON_AFTER_OFFICE.match(phrase)
     if person:
@@ -447,7 +468,9 @@ def _org(phrase: str) -> str | None:
     # "Vice Chairman Nguyen Hung Nam of the Provincial People's Committee", "Chairman Tran Quoc Van"
     phrase = _NAME_INSIDE_OFFICE.sub(lambda m: f"{m['title']} {m['of'] or ''}".strip(), phrase)
     phrase = _ABBREVIATIONS.get(phrase, phrase)
-    phrase = re.sub(r"^(Prime Minister) of (?:the )?Government$", r"\1", phrase)  # "THE PRIME MINISTER OF GOVERNMENT"
+    # a header's two-part name translated word for word ("THE PRIME MINISTER OF GOVERNMENT",
+    # "Thủ tướng Chính phủ"): the Government's own offices are named alone
+    phrase = re.sub(r"^((?:(?:Permanent|Standing)\s+)?(?:Deputy\s+|Vice\s+)?Prime Minister)\s+of\s+(?:the\s+)?Government$", r"\1", phrase, flags=re.I)
     phrase = re.sub(r"\bthe PPC\b|\bPPC\b", "the Provincial People's Committee", phrase).removeprefix("the ")
     return phrase[0].upper() + phrase[1:]
 
@@ -502,8 +525,14 @@ def _issued_on(text: str, mention: Mention) -> date | None:
 
 
 # Lines of a full-text header that end the search for its date and subject.
-_HEADER_STOP = re.compile(r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b|Government Law Base)", re.I)
-_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\s|]*$", re.I)
+# A legal-basis line in a machine translation names a law and "base" ("Government Law Base
+# June 19, 2015;", "The Labor Code base on June 18, 2012;") instead of opening with "Pursuant".
+_HEADER_STOP = re.compile(
+    r"^(?:Pursuant|Based|In accordance|At the (?:proposal|request)|Article\s+\d|Chapter\b"
+    r"|(?:[\w-]+\s+){0,6}(?:Law|Code|Constitution)\s+(?:[\w-]+\s+){0,2}(?:base|basis)\b)",
+    re.I,
+)
+_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\u2012-\u2015\s|]*$", re.I)
 
 
 def _header_lines_after(text: str, mention: Mention) -> list[str]:
@@ -522,7 +551,8 @@ def _issued_month_day(text: str, mention: Mention) -> MonthDay | None:
     clause = text[start : mention.type_start]
     for found in reversed(find_month_days(clause)):
         lead = clause[: found.start]
-        if re.search(r"(?:^|\bon|\bOn)\s*$", lead) and not _belongs_to_number(lead):
+        # "On July 27", "On the evening of November 20"
+        if re.search(r"(?:^|\bon|\bOn|\btoday\s*\()(?:\s+the\s+(?:morning|afternoon|evening|night)\s+of)?\s*$", lead) and not _belongs_to_number(lead):
             return found
     return None
 
@@ -540,7 +570,9 @@ def _belongs_to_number(lead: str) -> bool:
 # Where a subject ends inside its sentence: a new clause reporting what the document does.
 _SUBJECT_END = re.compile(
     r",\s+(?:approved|approving|replacing|replaced|which|stating|saying|accordingly|in\s+which|"
-    r"assigning|requesting|asking|urging|instructing|requiring)\b",
+    r"assigning|requesting|asking|urging|instructing|requiring|(?:after|before|upon)\s+[a-z]+ing|"
+    # ", and sent a number of ministries ...": the issuer's next act, not the subject
+    r"and\s+(?:has\s+|have\s+|also\s+)?(?:sent|issued|signed|asked|requested|directed|assigned|urged))\b",
     re.I,
 )
 _FOOTNOTE = re.compile(r"\s*\[\d{1,2}\]\s*$")
@@ -564,7 +596,16 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
                 if found:
                     break
         return found
+    named = _BRACKETED_AFTER_KIND.search(text[clause_start(text, mention.type_start) : mention.type_start])
+    if named:
+        return _clean_subject(named.group("subject"))  # "issued a further dispatch on S (Dispatch No. X)"
     return _subject_after(text, mention.number.end)
+
+
+# The sentence names the document by its kind and its subject, the number in brackets after.
+_BRACKETED_AFTER_KIND = re.compile(
+    rf"\b(?:{TYPE_WORDS})s?\s+(?:on|about|regarding|concerning)\s+(?P<subject>[^()]{{8,300}}?)\s*\(\s*$", re.I
+)
 
 
 def _subject_after(text: str, number_end: int) -> str | None:
@@ -585,7 +626,10 @@ def _subject_after(text: str, number_end: int) -> str | None:
     match = _SUBJECT.match(rest, pos)
     if not match:
         return None
-    subject = rest[match.end() :] if match.group("lead") else rest[match.start("verb") :]
+    if match.group("lead"):
+        subject = rest[match.end() :]
+    else:
+        subject = rest[match.start("bare") :] if match.group("bare") else rest[match.start("verb") :]
     return _clean_subject(subject)
 
 
@@ -649,6 +693,10 @@ _TYPE_TITLE = re.compile(
 )
 
 
+# A title line naming the document again, its date and issuer, then "ON" its subject.
+_NAMED_TITLE = re.compile(rf"^(?:{TYPE_WORDS})\s+No\b[^;]{{0,120}}?\s(?:on)\s+(?P<subject>.+)$", re.I)
+
+
 def _header_type(text: str, mention: Mention) -> str | None:
     """A header whose number carries no type code: the type word heading its title line."""
     for line in _header_lines_after(text, mention)[1:6]:
@@ -689,10 +737,16 @@ def _header_subject(text: str, mention: Mention) -> str | None:
         titled = _TYPE_TITLE.match(line)
         if titled and titled.group("subject"):  # "Report on the performance of ..."
             return _FOOTNOTE.sub("", titled.group("subject")).rstrip(" .")
+        if titled:
+            typed = True  # "DECISION No" alone: a type heading
+            continue
+        named = _NAMED_TITLE.match(line) if typed else None
+        if named:  # "DECISION No.852-TTg OF DECEMBER 28, 1995 OF THE PRIME MINISTER ON THE ESTABLISHMENT ..."
+            return _FOOTNOTE.sub("", named.group("subject")).rstrip(" .")
         match = re.match(r"^(?:on|about|regarding)\s+(.+)$", line, re.I)
         if match:
             return _FOOTNOTE.sub("", match.group(1)).rstrip(" .")
-        if _GERUND_LINE.match(line) or typed or re.match(r"^Detailed\b", line):
+        if _GERUND_LINE.match(line) or typed:
             following = lines[lines.index(line) + 1] if lines.index(line) + 1 < len(lines) else ""
             authority = len(following.split()) <= 6 and re.search(
                 r"GOVERNMENT|MINISTER|COMMITTEE|COUNCIL|CHAIRM|PRESIDENT|ASSEMBLY|DIRECTOR", following

@@ -30,10 +30,11 @@ _TRANSLATE = str.maketrans(
         "\u2010": "-",
         "\u2011": "-",
         "\u2012": "-",
-        "\ufffd": " ",  # undecodable bytes: never let them glue words together
     }
 )
 _SPACES = re.compile(r"\s+")
+# kept only where it stands for a lost apostrophe: "People\ufffds", "don\ufffdt"
+_LOOSE_FFFD = re.compile(r"(?<![A-Za-z])\ufffd|\ufffd(?!(?:s|t|d|m|ll|re|ve)\b)")
 
 
 def clean(text: str | None) -> str:
@@ -41,6 +42,10 @@ def clean(text: str | None) -> str:
     if not text:
         return ""
     text = unicodedata.normalize("NFC", text).translate(_TRANSLATE)
+    if "\ufffd" in text:
+        # undecodable bytes: a lost apostrophe kept as the site sends it ("People\ufffds"), a
+        # space elsewhere -- never let them glue two words or a number together
+        text = _LOOSE_FFFD.sub(" ", text)
     return _SPACES.sub(" ", text).strip()
 
 

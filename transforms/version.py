@@ -17,6 +17,14 @@
 1.5.0  tasks on real text: central groups and their spellings, lower-case classes of bodies,
        "A, B and C districts", "proposing that X ...", a header's "To:" cell, "directs X as
        follows", periods "from ... until ...", no speaker or "strict compliance" as a body.
+1.6.0  generalisation (batch D; 1.5.0 is the task-field branch's): a lead or subtitle paragraph
+       beside the text block is its first line; "issued a dispatch on S (Dispatch No. X)";
+       reports "..., the Department has issued instructions"; the number's own "dated D of
+       the X" names its issuer over a deputy who signed; ", and sent ..." ends a subject;
+       "today (July 21)"; lost apostrophes (U+FFFD) kept inside words; hard-wrapped <pre>
+       texts; "Article 1.- "; Roman-numbered headings under "RESOLVES"/a type heading;
+       "Decree 104/2016", "Decision dated 10.09.1999 3308/...", "04/CD-BCH PCLB&TKCN",
+       "The same day"; subjects "at the ... meeting" and after a bare verb; em-dash rules.
 """
 
-PARSER_VERSION = "1.5.0"
+PARSER_VERSION = "1.6.0"

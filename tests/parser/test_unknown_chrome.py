@@ -18,6 +18,7 @@ import html as H
 import pytest
 
 from transforms import parse_article
+from transforms.article import lead_lines
 from transforms.blocks import Line, body_lines
 from transforms.decode import decode_html
 from transforms.layouts import extract_parts
@@ -30,7 +31,9 @@ def _lines(body: bytes) -> list[Line]:
     """The page's text lines, as parse_article reads them (its chrome left out)."""
     parts = extract_parts(parse_html(decode_html(body)[0]))
     skip = set(parts.chrome) | {el for el in (parts.title_element, parts.date_element, parts.related_box) if el is not None}
-    return [line for i, line in enumerate(body_lines(parts.body, skip)) if not (i < 3 and line.text == parts.title)]
+    # (a lead paragraph beside the body comes first, as parse_article reads it)
+    lines = [*lead_lines(parts, skip), *body_lines(parts.body, skip)]
+    return [line for i, line in enumerate(lines) if not (i < 3 and line.text == parts.title)]
 
 
 def _stamp(expected: dict) -> str | None:

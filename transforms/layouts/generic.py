@@ -56,6 +56,7 @@ def complete(root: etree._Element, parts: PageParts) -> None:
             parts.chrome.update(el for el in teaser_boxes(parts.body, stats) if el is not parts.body)
             parts.chrome.update(comment_blocks(parts.body))
             parts.chrome.update(_link_rows(parts.body, stats))
+            parts.lead = lead_before(parts.body)
     if parts.title is None:
         _find_title(root, parts)
         if parts.body is not None and parts.title_element is not None and _inside(parts.title_element, parts.body):
@@ -247,6 +248,37 @@ def _is_lead(el: etree._Element) -> bool:
             return True
         node = node.getparent()
     return False
+
+
+# a lead, or a subtitle under the headline ("(Dispatch No. 11/CD-UBND, dated ... of the Chairman ...)")
+_LEAD_BESIDE = re.compile(r"(?:^|[\s_-])(?:sapo|lead|summary|intro|excerpt|sub-?title|subhead)(?:$|[\s_-])", re.I)
+
+
+def lead_before(body: etree._Element) -> etree._Element | None:
+    """A lead paragraph ("<p class=sapo>") just before the body in the same container.
+
+    News sites print the announcing sentence ("On August 15, the Chairman issued Official
+    Dispatch No. X ...") as a lead above the text block: it is the text's first line.
+    """
+    node = body
+    for _ in range(2):  # the body's own earlier siblings, then its parent's
+        sibling = node.getprevious()
+        seen = 0
+        while sibling is not None and seen < 4:
+            if isinstance(sibling.tag, str):
+                seen += 1
+                text = clean(sibling.text_content())
+                if (
+                    _LEAD_BESIDE.search(f"{sibling.get('class') or ''} {sibling.get('id') or ''}")
+                    and len(text.split()) >= 8
+                    and sibling.find(".//a") is None
+                ):
+                    return sibling
+            sibling = sibling.getprevious()
+        node = node.getparent()
+        if node is None or node.tag == "body":
+            return None
+    return None
 
 
 def _emphasised_line_before(

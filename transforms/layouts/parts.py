@@ -17,6 +17,8 @@ class PageParts:
     published_at: datetime | None = None
     date_element: etree._Element | None = None
     body: etree._Element | None = None
+    # a lead paragraph ("<p class=sapo>") beside the body, not inside it: the text's first line
+    lead: etree._Element | None = None
     related_box: etree._Element | None = None
     # elements inside `body` that are page chrome (share bars, print links)
     chrome: set[etree._Element] = field(default_factory=set)
