@@ -76,7 +76,7 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
         finally:
             con.execute("DETACH portal_snapshot_tmp")
         # Analysts search what they query: the index is part of the copy, never of the live file.
-        search.build_index(tmp)
+        search.build_index(tmp, settings.memory_limit)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
