@@ -94,7 +94,7 @@ def _load_four_at_once(lake: Settings, tmp_path: Path) -> list[dict]:
 def test_four_loaders_store_a_replica_crawl_once_and_as_of_sees_the_first(tmp_path):
     with start_replica(tmp_path, articles=ARTICLES, seed=17) as replica, lake_database() as dbname:
         lake = lake_settings(dbname, tmp_path, base_url=replica.base_url, landing_dir=tmp_path / "landing",
-                             max_rps=0, landing_batch_size=6, lock_timeout_s=30)
+                             max_rps=0, landing_batch_size=8, lock_timeout_s=30)
         db.connect(lake).close()  # an empty lake: the crawl knows no article yet
         pages = list(range(1, -(-(ARTICLES + 1) // PAGE_SIZE) + 1))
         fetched = pipeline.fetch_backfill(lake, {"pages": pages})
