@@ -173,11 +173,21 @@ def load_batch(con: duckdb.DuckDBPyConnection, batch: Batch, parser: Parser) -> 
     try:  # read and parse before BEGIN: a bad file fails early, and alone
         pages = list(batch.pages())
         fetches = [to_fetch(p) for p in pages]
+    except FileNotFoundError:
+        # Another loader sharing this landing area (a lake) committed it and retired it
+        # to loaded/ since our check (it moves a batch only after its commit): not damage.
+        return None
     except BATCH_ERRORS as exc:
         raise Landing.salvage(batch.path, exc) from exc
     outcomes = parse_all(parser, fetches)
 
     def write() -> ApplyCounts | None:
+        # After a conflict the winner may have loaded this very batch (loaders sharing a
+        # landing area): seen here, outside a transaction, the retry ends without a
+        # write. On a lake every write transaction conflicts with every concurrent one
+        # (LAKE_COMMITS_TABLE), so an empty one would only make the others retry too.
+        if _already_loaded(con, batch):
+            return None
         with transaction(con):
             if _already_loaded(con, batch):  # the authoritative check, inside the transaction
                 return None

@@ -12,13 +12,14 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 from pathlib import Path
 
 import duckdb
 
 from ingest.config import Settings
 from warehouse import report, search
-from warehouse.db import connect, scalar, sql_string
+from warehouse.db import connect, scalar
 from warehouse.errors import WarehouseMissing
 
 LAKE_NOTHING_TO_PUBLISH = "a DuckLake warehouse: readers see every commit directly, nothing to publish"
@@ -68,15 +69,15 @@ def publish_snapshot(settings: Settings, con: duckdb.DuckDBPyConnection | None =
     for leftover in target.parent.glob(f"{target.name}.tmp-*"):
         leftover.unlink(missing_ok=True)
     try:
-        source = scalar(con, "SELECT current_database()")
-        con.execute(f"ATTACH {sql_string(tmp)} AS portal_snapshot_tmp")
-        try:
-            con.execute(f'COPY FROM DATABASE "{source}" TO portal_snapshot_tmp')
-            con.execute("CHECKPOINT portal_snapshot_tmp")
-        finally:
-            con.execute("DETACH portal_snapshot_tmp")
+        # The file's bytes, copied once everything is checkpointed into it: memory stays
+        # flat however big the warehouse (COPY FROM DATABASE read every block through
+        # DuckDB's buffer pool, filling it up to the memory limit). We hold the writer
+        # lock and write nothing meanwhile, so the bytes are one consistent state.
+        con.execute("CHECKPOINT")
+        source = Path(scalar(con, "SELECT path FROM duckdb_databases() WHERE database_name = current_database()"))
+        shutil.copyfile(source, tmp)
         # Analysts search what they query: the index is part of the copy, never of the live file.
-        search.build_index(tmp)
+        search.build_index(tmp, settings.memory_limit)
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
