@@ -24,6 +24,7 @@ _RANK = {LEAD: 0, COORDINATE: 1, REPORT_TO: 2, ADDRESSEE: 0}
 # Where a subject may start: the item start, a sentence start, after ";" or ":".
 _CLAUSE = re.compile(r"(?:^|(?<=[.;:!?])\s+|\n)")
 _SUBJECT_VERB = re.compile(
+    r":(?=\s*[-+\u2022\u2013]\s)|"  # "Chairman of People's Committee of districts: - Continue to ...": a heading naming the body
     r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
     r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge|required|obliged)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
@@ -129,6 +130,8 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
                 or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)
                 or re.search(r"[.!?]\s+[A-Z]|\.{3}|\u2026|\s[-\u2013+]\s", bare)):
             continue
+        if verb.group(0) == ":" and re.sub(r"\b(?:the|and|all)\b|[X\s,;]", "", bare):
+            continue  # a heading before a dash names bodies only ("An Official Letter ... of Deputy Prime Minister X as follows:" does not)
         names = agencies.resolve(subject)
         if names:
             return offset, names, offset + verb.start()
@@ -222,8 +225,10 @@ def _only_bodies(text: str) -> list[str]:
 def assignees(text: str, addressees: list[str]) -> list[dict]:
     """[{"agency", "role"}] of one directive; `addressees` are the document's (as the record gives them)."""
     roles: list[tuple[int, str, str]] = [(pos, name, LEAD) for pos, name in _lead_subjects(text)]
-    for match in _COORDINATE.finditer(text):
+    match = _COORDINATE.search(text)
+    while match:  # "coordinate with the Government and direct ... to coordinate with the People's Committees": each one
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
+        match = _COORDINATE.search(text, match.start("who"))
     for match in _LABEL_COORDINATE.finditer(text):
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(match.group("who"), told=True)]
     for match in _REPORT.finditer(text):
