@@ -229,7 +229,9 @@ def _find(phrase: str) -> tuple[Found, ...]:
             if re.search(r"\b(?:of|in|from|under|for|with)\s+$", before):
                 continue  # "heads of medical sector of ministries": inside another body's name
             goes_on = _LIST_GOES_ON.match(after)
-            if goes_on and re.search(r",|\band\b", text) and m.end() + goes_on.end() not in starts:
+            # "the concerned ministries and branches": a list of classes under one qualifier is one group
+            shared = re.search(r",|\band\b", text) or re.search(r"\b(?:concerned|relevant|related)\s+$", before)
+            if goes_on and shared and m.end() + goes_on.end() not in starts:
                 continue
         branch = _BRANCH_OF_PLACE.match(after)
         if branch:  # "State Bank of Vietnam, Nghe An Branch": another province's branch, verbatim

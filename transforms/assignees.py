@@ -61,7 +61,9 @@ _PHRASE_END = re.compile(
     r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at(?!\s+all\s+levels)|before|by|within|no\s+later|not\s+later|"
     r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|not|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
     r"(?:shall|should|must|will|is|are|was|were)\b|(?:quarterly|monthly|weekly|annually|regularly|periodically|daily)\b|"
-    r"(?!and\b|or\b|of\b)[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
+    # a verb before its object, not a class of bodies in a list ("the concerned ministries and branches")
+    r"(?!and\b|or\b|of\b|(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors|ministries|localities)\b)"
+    r"[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
     r"|\s*\(|,\s+(?=(?:to|in|for|ensuring|contributing|so|which|and\s+(?:to|report|propose|submit)))"
 )
 
@@ -222,6 +224,10 @@ def _only_bodies(text: str) -> list[str]:
     return names if len(names) >= 2 else []
 
 
+# "To approve the Scheme ...", "Establishing the provincial Service ...": the issuer's own act, addressed to no one.
+_OWN_ACT = re.compile(r"\s*(?:To\s+)?(?i:approv(?:e|es|ed|ing)|promulgat(?:e|es|ed|ing)|ratif(?:y|ies|ied|ying)|establish(?:es|ed|ing)?)\b")
+
+
 def assignees(text: str, addressees: list[str]) -> list[dict]:
     """[{"agency", "role"}] of one directive; `addressees` are the document's (as the record gives them)."""
     roles: list[tuple[int, str, str]] = [(pos, name, LEAD) for pos, name in _lead_subjects(text)]
@@ -255,7 +261,7 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
         listed = _only_bodies(text)
         if listed:
             return [{"agency": n, "role": LEAD} for n in listed] + [r for r in result if r["agency"] not in listed]
-    if not any(r["role"] == LEAD for r in result):
+    if not any(r["role"] == LEAD for r in result) and not _OWN_ACT.match(text):
         named = {r["agency"] for r in result}
         actors = []
         for phrase in addressees:
