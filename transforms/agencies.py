@@ -39,14 +39,14 @@ class Agency:
 def _fold_char(ch: str) -> str:
     if ch in "Đđ":
         return "d"
-    if ch in "\u2018\u2019\u02bc":
+    if ch in "\u2018\u2019\u02bc\ufffd":  # U+FFFD: an apostrophe the site could not encode ("People\ufffds")
         return "'"
     base = unicodedata.normalize("NFD", ch)[0]
     return base.lower() if len(base.lower()) == 1 else ch
 
 
 # One character for one, so positions in the folded text are positions in the original.
-_FOLD = {code: _fold_char(chr(code)) for code in range(0x2100) if _fold_char(chr(code)) != chr(code)}
+_FOLD = {code: _fold_char(chr(code)) for code in (*range(0x2100), 0xFFFD) if _fold_char(chr(code)) != chr(code)}
 
 
 def fold(text: str) -> str:
@@ -164,7 +164,7 @@ _ABBREVIATIONS = re.compile(r"(?<![\w-])(?:" + _alternation(_BY_ABBREVIATION) + 
 # A leftover that still names a body: a capitalised phrase holding one of these nouns.
 _BODY_NOUN = re.compile(
     r"\b(?:Committees?|Departments?|Sub-Departments?|Council|Board|Office|Ministry|Ministries|Agency|Agencies|Cent(?:er|re)s?|"
-    r"Police|Command|Union|Association|Bank|Inspectorate|Station|Company|Corporation|Fund|Authority|Branch|Front|"
+    r"Police|Command|Union|Association|Confederation|Federation|Bank|Inspectorate|Station|Company|Corporation|Fund|Authority|Branch|Front|"
     r"Party|Commission|Heads?|Directors?|Chairm[ae]n|Chairpersons?|Units?|Steering|Administration|Institutes?|Bureau|Division|"
     r"Academy|Court|Procuracy|Hospital|Newspaper|Television|Radio)\b"
 )
@@ -229,7 +229,9 @@ def _find(phrase: str) -> tuple[Found, ...]:
             if re.search(r"\b(?:of|in|from|under|for|with)\s+$", before):
                 continue  # "heads of medical sector of ministries": inside another body's name
             goes_on = _LIST_GOES_ON.match(after)
-            if goes_on and re.search(r",|\band\b", text) and m.end() + goes_on.end() not in starts:
+            # "the concerned ministries and branches": a list of classes under one qualifier is one group
+            shared = re.search(r",|\band\b", text) or re.search(r"\b(?:concerned|relevant|related)\s+$", before)
+            if goes_on and shared and m.end() + goes_on.end() not in starts:
                 continue
         branch = _BRANCH_OF_PLACE.match(after)
         if branch:  # "State Bank of Vietnam, Nghe An Branch": another province's branch, verbatim
@@ -317,11 +319,33 @@ def _places(phrase: str) -> tuple[str, list[tuple[int, str]]]:
     return phrase, pieces
 
 
+# "the People's Committees of the provincial and district levels": one registry group per level,
+# the one named "provincial People's Committees", "district People's Committees", ...
+_LEVELS = re.compile(
+    r"\b(?P<body>[A-Z][\w'\u2019\ufffd]*(?:\s+[A-Z][\w'\u2019\ufffd]*){0,3})\s+(?:of|at)\s+(?:the\s+)?"
+    r"(?P<levels>(?:provincial|district|commune)(?:(?:\s*,\s*|\s*,?\s+and\s+)(?:provincial|district|commune))+)\s+levels?\b"
+)
+
+
+def _levels(phrase: str) -> tuple[str, list[tuple[int, str]]]:
+    """Bodies named once for several levels, one registry group each (all levels known, else left as is)."""
+    pieces: list[tuple[int, str]] = []
+    for match in list(_LEVELS.finditer(phrase)):
+        groups = [lookup(f"{level} {match.group('body')}") for level in re.findall(r"provincial|district|commune", match.group("levels"))]
+        if not groups or None in groups:
+            continue
+        pieces += [(match.start(), g.name) for g in groups]
+        phrase = phrase[: match.start()] + " " * (match.end() - match.start()) + phrase[match.end() :]
+    return phrase, pieces
+
+
 @lru_cache(maxsize=4096)  # addressees are resolved once per directive: the same phrases again and again
 def _resolve(phrase: str, told: bool = False) -> tuple[str, ...]:
     phrase, pieces = _plural(phrase)
     phrase, places = _places(phrase)
     pieces += places
+    phrase, levels = _levels(phrase)
+    pieces += levels
     found = list(find(phrase))
     found += _next_level(phrase, found)
     found.sort(key=lambda f: f.start)

@@ -24,6 +24,7 @@ _RANK = {LEAD: 0, COORDINATE: 1, REPORT_TO: 2, ADDRESSEE: 0}
 # Where a subject may start: the item start, a sentence start, after ";" or ":".
 _CLAUSE = re.compile(r"(?:^|(?<=[.;:!?])\s+|\n)")
 _SUBJECT_VERB = re.compile(
+    r":(?=\s*[-+\u2022\u2013]\s)|"  # "Chairman of People's Committee of districts: - Continue to ...": a heading naming the body
     r"\s+(?:shall(?!\s+be\s+held)(?:\s+(?:take\s+the\s+lead|preside|be\s+responsible|be\s+the\s+focal\s+point))?|"
     r"(?:is|are)\s+(?:hereby\s+)?(?:assigned|tasked|responsible|requested|directed|asked|in\s+charge|required|obliged)\b|"
     r"(?:presides?|preside)\s+over|takes?\s+the\s+lead|(?:to|shall|will|must)\s+preside|"
@@ -60,7 +61,9 @@ _PHRASE_END = re.compile(
     r"\s+(?:to|in\s+order|for|on|under|according|in\s+accordance|in\s+the|in|at(?!\s+all\s+levels)|before|by|within|no\s+later|not\s+later|"
     r"until|prior|via|through|when|if|so\s+that|which|who|as|with\s+the|about|not|of\s+(?:the\s+)?(?:results|implementation|progress|situation)|"
     r"(?:shall|should|must|will|is|are|was|were)\b|(?:quarterly|monthly|weekly|annually|regularly|periodically|daily)\b|"
-    r"(?!and\b|or\b|of\b)[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
+    # a verb before its object, not a class of bodies in a list ("the concerned ministries and branches")
+    r"(?!and\b|or\b|of\b|(?:agencies|bodies|authorities|organi[sz]ations|departments|committees|units|branches|sectors|ministries|localities)\b)"
+    r"[a-z]+(?:s|ed|ing)?\s+(?:the|a|an|and)\b)"
     r"|\s*\(|,\s+(?=(?:to|in|for|ensuring|contributing|so|which|and\s+(?:to|report|propose|submit)))"
 )
 
@@ -129,6 +132,8 @@ def _clause_subject(rest: str) -> tuple[int, list[str], int] | None:
                 or len(subject.split()) > 60 or _NOT_SUBJECT.match(subject)
                 or re.search(r"[.!?]\s+[A-Z]|\.{3}|\u2026|\s[-\u2013+]\s", bare)):
             continue
+        if verb.group(0) == ":" and re.sub(r"\b(?:the|and|all)\b|[X\s,;]", "", bare):
+            continue  # a heading before a dash names bodies only ("An Official Letter ... of Deputy Prime Minister X as follows:" does not)
         names = agencies.resolve(subject)
         if names:
             return offset, names, offset + verb.start()
@@ -219,11 +224,17 @@ def _only_bodies(text: str) -> list[str]:
     return names if len(names) >= 2 else []
 
 
+# "To approve the Scheme ...", "Establishing the provincial Service ...": the issuer's own act, addressed to no one.
+_OWN_ACT = re.compile(r"\s*(?:To\s+)?(?i:approv(?:e|es|ed|ing)|promulgat(?:e|es|ed|ing)|ratif(?:y|ies|ied|ying)|establish(?:es|ed|ing)?)\b")
+
+
 def assignees(text: str, addressees: list[str]) -> list[dict]:
     """[{"agency", "role"}] of one directive; `addressees` are the document's (as the record gives them)."""
     roles: list[tuple[int, str, str]] = [(pos, name, LEAD) for pos, name in _lead_subjects(text)]
-    for match in _COORDINATE.finditer(text):
+    match = _COORDINATE.search(text)
+    while match:  # "coordinate with the Government and direct ... to coordinate with the People's Committees": each one
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(_phrase(match.group("who")))]
+        match = _COORDINATE.search(text, match.start("who"))
     for match in _LABEL_COORDINATE.finditer(text):
         roles += [(match.start("who"), n, COORDINATE) for n in agencies.resolve(match.group("who"), told=True)]
     for match in _REPORT.finditer(text):
@@ -250,7 +261,7 @@ def assignees(text: str, addressees: list[str]) -> list[dict]:
         listed = _only_bodies(text)
         if listed:
             return [{"agency": n, "role": LEAD} for n in listed] + [r for r in result if r["agency"] not in listed]
-    if not any(r["role"] == LEAD for r in result):
+    if not any(r["role"] == LEAD for r in result) and not _OWN_ACT.match(text):
         named = {r["agency"] for r in result}
         actors = []
         for phrase in addressees:
