@@ -47,7 +47,10 @@ _VERB_BEFORE_UNTYPED = re.compile(
 # "This is the notable content mentioned in Official Telegram 240/CD-TTg ...": the page reports it.
 _CONTENT_OF = re.compile(
     r"(?:\b(?:is|are|was|were)\s+(?:(?:the|a|an|some)\s+)?(?:[a-z]+\s+){0,2}contents?\s+(?:of|in)"
-    r"|\bcontents?\s+(?:mentioned|stated|issued|given|set\s+out|contained|specified)\s+in)\s+(?:the\s+)?$",
+    r"|\bcontents?\s+(?:mentioned|stated|issued|given|set\s+out|contained|specified)\s+in"
+    # "This is a noteworthy item stipulated in Official Dispatch 3966/BYT-VPB1": the page tells one of its points
+    r"|\b(?:This|These)\s+(?:is|are)\s+(?:the|a|an|some)\s+(?:[a-z]+\s+){0,2}(?:item|point|provision|requirement|measure|task)s?\s+"
+    r"(?:stipulated|set\s+out|specified|outlined|laid\s+out|mentioned|stated|contained|given)\s+in)\s+(?:the\s+)?$",
     re.I,
 )
 # "The tasks are stipulated at the Government's Resolution 131/NQ-CP": the page reports
@@ -263,6 +266,13 @@ def _date_after(after: str) -> tuple[date | None, MonthDay | None]:
     return None, None
 
 
+_OWN_LETTER_VERB = re.compile(
+    r"^\s*(?:dated\s+[^,;.]{4,30}?)?\s*,\s*(?:has\s+|have\s+)?(?:announced|requested|asked|directed|assigned|urged|"
+    r"instructed|required|decided|approved|informed|proposed)\b",
+    re.I,
+)
+
+
 def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     clause = text[clause_start(text, type_start) : type_start]
     if _quoted(text, type_start):
@@ -274,6 +284,10 @@ def _role(text: str, number: DocNumber, type_start: int, after: str) -> str:
     if _NAMED_IN_BRACKETS.search(clause) and not _CITING.search(clause):
         return ISSUED
     if _CONTENT_OF.search(clause) and not _CITING.search(clause) and not re.search(r"\b(?:amend|supplement|replac)", clause, re.I):
+        return ISSUED
+    # "the Chairman ... in his letter no. 326/CV-UBT, announced the work program": the
+    # subject's own letter (a possessive) and the sentence's verb after the number
+    if re.search(r"\bin\s+(?:his|her|its|their)\s+$", clause) and _OWN_LETTER_VERB.match(after):
         return ISSUED
     if _PASSIVE_AFTER.match(after) and not re.search(r"\b(?:under|according|pursuant|implement\w*|following|accordance|based)\b", clause, re.I):
         return ISSUED

@@ -39,6 +39,8 @@ _YEAR = r"(?:19|20)\d{2}"
 # allowed right before the digits when it ends "No."/"Nos."; any other dot is part
 # of something else ("2.1/..." or a URL).
 _BEFORE = r"(?<![\w/\-])(?:(?<!\.)|(?<=No\.)|(?<=no\.)|(?<=NO\.)|(?<=Nos\.))"
+# Issuer codes of the numbering before 1997, written after one dash with no slash.
+_OLD_ISSUERS = r"(?:TTg|TTG|CP|HĐBT|HDBT)"
 # Codes are joined by dashes, or by a dot in some newspapers' typing ("10/CD.UBND").
 _JOIN = rf"(?:{_DASH}|\.(?=[{_UPPER}]))"
 
@@ -51,6 +53,9 @@ NUMBER_RE = re.compile(
     rf"|(?P<state>{_NUM}(?:(?:{_SLASH}|{_DASH}){_YEAR})?{_SLASH}(?:{_CODE})(?:(?:{_JOIN}|/(?=[{_UPPER}]{{2}}))(?:{_CODE}))*"
     # a body's abbreviation joined with "&" after a space: "04/CD-BCH PCLB&TKCN"
     rf"(?:[ \u00a0][{_UPPER}]{{2,}}&[{_UPPER}]{{2,}}(?![\w&]))?)"
+    # N-ISSUER, the numbering before 1997 ("654-TTg", "15-CP", "137-HĐBT"): only the
+    # issuer codes of that era, so "COVID-19"-like words and "2020-2025" stay text
+    rf"|(?P<old>{_NUM}{_DASH}{_OLD_ISSUERS}(?![\w/\-]))"
     rf")"
 )
 
@@ -76,6 +81,8 @@ TYPE_CODES = {
 # Issuer codes the contract lets us read when the text names no issuer.
 ISSUER_CODES = {
     "TTg": "Prime Minister",
+    "TTG": "Prime Minister",  # the same code typed in capitals ("260/TTG")
+    "HDBT": "Council of Ministers",
     "CP": "Government",
     "UBND": "People's Committee",
     "HDND": "People's Council",
@@ -121,6 +128,9 @@ def _make(match: re.Match[str]) -> DocNumber:
 
 def read_codes(number: str) -> tuple[str | None, str | None]:
     """(type, issuer) implied by a canonical number's codes."""
+    old = re.fullmatch(r"\d+[a-z]?-(TTg|TTG|CP|HDBT)", number)
+    if old:  # N-ISSUER (before 1997): the code names the issuer only
+        return None, _issuer(old.group(1))
     if re.match(r"^\d+[a-z]?-", number):  # N-TYPE/ISSUER
         head, _, rest = number.partition("/")
         type_code = head.split("-", 1)[1]

@@ -206,6 +206,9 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
             break
         pos = end + 1
     for start, end in spans:
+        # a news dateline before the line's own words: "(Baonghean.vn) - Official dispatch No. ..."
+        tag = _SOURCE_TAG.match(text, start, end)
+        start = tag.end() if tag else start
         first = next((m for m in mentions if start <= m.number.start < end), None)
         # the line opens with the document, maybe in brackets ("(Official Dispatch No. X dated ...)")
         opens = first is not None and (first.type_start == start or (text[start : start + 1] == "(" and first.type_start == start + 1))
@@ -225,6 +228,10 @@ def _title_named(text: str, mentions: list[Mention], title_end: int) -> Mention 
             first.role = HEADER
             return first
     return None
+
+
+# A news item's source tag opening its first line: "(MPI) - ", "(Baonghean) - ".
+_SOURCE_TAG = re.compile(r"\([^()\n]{1,30}\)\s*[-\u2013\u2014]\s*")
 
 
 def _is_document_name(rest: str) -> bool:
@@ -271,6 +278,7 @@ def _reported_on(text: str, mentions: list[Mention]) -> Mention | None:
 # Committee requested departments to ...": the sentence tells what the document asks.
 # (after a fronted phrase: "Regarding the floodgates, in Official Dispatch No. X, ...")
 _TOLD_LEAD = re.compile(
+    r"(?:\([^()\n]{1,30}\)\s*[-\u2013\u2014]\s*)?"  # a news item's source tag: "(MPI) - In Directive No. ..."
     r"(?:[A-Z][a-z]+,\s*|(?:Regarding|Concerning|As\s+for|For|On)\b[^,;]{0,150},\s*)?"
     r"(?:In|According\s+to|Through|With)(?:\s+(?:its|the|a|an))?\s*$",
     re.I,
