@@ -44,6 +44,12 @@ _NAME_INSIDE_OFFICE = re.compile(
     r"Secretary|Minister|Prime Minister|President|Governor|Head))\s+(?:Mr\.?\s+|Mrs\.?\s+|Ms\.?\s+)?"
     r"(?:[A-Z][a-z\u00c0-\u1ef9]+(?:\s+|$)){2,4}(?P<of>of\s+.+)?$"
 )
+# A signer's rank and name, a dash, then the office: "Major General Pham Hai Chau - Deputy Director of ...".
+_PERSON_BEFORE_OFFICE = re.compile(
+    r"^(?:Mr\.?\s+|Mrs\.?\s+|Ms\.?\s+)?(?:[A-Z][a-z\u00c0-\u1ef9]+\s+){2,7}[-\u2013\u2014]\s+"
+    r"(?=(?:Permanent\s+|Standing\s+)?(?:Vice\s+|Deputy\s+)?(?:Chairman|Chairwoman|Chairperson|Director|Head|"
+    r"Commander|Minister|Secretary|Governor|President)\b)"
+)
 _ABBREVIATIONS = {
     "PPC": "Provincial People's Committee",
     "Provincial PC": "Provincial People's Committee",
@@ -447,6 +453,9 @@ def _org(phrase: str) -> str | None:
         phrase = phrase[short.end() :]  # "PORTAL - ", "ĐBP - ", "HNP - "
     elif "(" in phrase[:40]:
         phrase = _DATELINE.sub("", phrase)
+    person = _PERSON_BEFORE_OFFICE.match(phrase)
+    if person and not _ORG_NOUNS.search(person.group(0)):
+        phrase = phrase[person.end() :]  # "Major General Pham Hai Chau - Deputy Director of ...": the office issues
     dateline = re.match(r"^((?:The\s+)?[A-Z][\w.]*(?:\s+[A-Z][\w.]*){0,2})\s+[-\u2013\u2014]\s+(?=[A-Z])", phrase)
     if dateline and not _ORG_NOUNS.search(dateline.group(1)):
         phrase = phrase[dateline.end() :]  # "The Hanoitimes - Hanoi People's Committee"
@@ -607,7 +616,15 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     named = _BRACKETED_AFTER_KIND.search(text[clause_start(text, mention.type_start) : mention.type_start])
     if named:
         return _clean_subject(named.group("subject"))  # "issued a further dispatch on S (Dispatch No. X)"
-    return _subject_after(text, mention.number.end)
+    found = _subject_after(text, mention.number.end)
+    if found and _told_by(text, mention) is not None:
+        # "In Directive No. X dated D on S, the Prime Minister assigned ...": S ends at the
+        # comma before the one who asks
+        verb = _TOLD_VERB.search(found) or _TOLD_PASSIVE.search(found)
+        comma = found.rfind(", ", 0, verb.start()) if verb else -1
+        if comma > 0:
+            found = found[:comma].rstrip(" ,") or None
+    return found
 
 
 # The sentence names the document by its kind and its subject, the number in brackets after.
@@ -693,7 +710,8 @@ _TYPE_LINE = re.compile(
     r"REGULATION|OFFICIAL LETTER|OFFICIAL TELEGRAM|NOTIFICATION|ANNOUNCEMENT)\.?$",
     re.I,
 )
-_GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding)[A-Z][a-z]+ing\b")
+# (not a preamble's "Considering the request of ...": the text has begun)
+_GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerning|Notwithstanding|Considering)[A-Z][a-z]+ing\b")
 
 
 _TYPE_TITLE = re.compile(
