@@ -672,6 +672,8 @@ def _trailing_date(subject: str):
 def _clean_subject(subject: str) -> str | None:
     # "... on Roads was adopted by the National Assembly on ...": the subject ends at the verb.
     subject = _PASSIVE_TAIL.split(subject, maxsplit=1)[0]
+    # "... regarding S issued by the Ministry of Health.": the issuer after the subject
+    subject = re.sub(r"\s+(?:issued|signed|promulgated)\s+by\s+(?:the\s+)?[A-Z][^,;]{2,100}$", "", subject.rstrip(" ."))
     _, subject = _trailing_date(subject)
     subject = _SUBJECT_END.split(subject, maxsplit=1)[0]
     subject = _FOOTNOTE.sub("", subject)
@@ -690,6 +692,10 @@ def _skip_details(rest: str) -> int:
             if close < 0:
                 break
             pos = close + 1
+            continue
+        year = re.compile(r"in\s+(?:19|20)\d{2}\b(?!\s*[/-])").match(rest, pos)
+        if year:  # "Official Dispatch 3966/BYT-VPB1 in 2020 regarding ...": the year it was issued
+            pos = year.end()
             continue
         lead = _DATE_LEAD.match(rest, pos)
         if lead:
