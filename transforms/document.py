@@ -380,6 +380,11 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
     end = sentence_end(text, mention.number.end)
     if mention.role != ISSUED:
         return None
+    if _IN_OWN.search(clause):
+        # "On 17/01/2005, the Chairman of ... in his letter no. X, announced ...": the
+        # sentence's subject wrote it
+        pieces = [p.strip() for p in re.split(r",\s*", _IN_OWN.sub("", clause)) if p.strip()]
+        return _org(pieces[-1]) if pieces else None
     later = find_numbers(text[mention.number.end : end])
     if later:  # "... regarding Directive 16/CT-TTg by the Prime Minister": that one's issuer
         end = mention.number.end + later[0].start
@@ -388,6 +393,12 @@ def _issuer_words(text: str, mention: Mention) -> str | None:
         return _org(match.group("who"))
     match = _OF_ISSUER.match(text[mention.number.end : end])
     return _org(match.group("who")) if match else None
+
+
+# "... in his letter no. X, announced ...": the number is the sentence subject's own.
+_IN_OWN = re.compile(r"\s+in\s+(?:his|her|its|their)\s*$")
+# its verb of telling, whose object is the subject: ", announced the work program ... with the following"
+_OWN_ANNOUNCED = re.compile(r"^\s*,\s*(?:has\s+)?(?:announced|informed\s+of|notified)\s+(?P<subject>.+?)(?:\s+with\s+the\s+following\b.*)?$")
 
 
 _SELF_REPORT = re.compile(
@@ -616,6 +627,9 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
     named = _BRACKETED_AFTER_KIND.search(text[clause_start(text, mention.type_start) : mention.type_start])
     if named:
         return _clean_subject(named.group("subject"))  # "issued a further dispatch on S (Dispatch No. X)"
+    if _IN_OWN.search(text[clause_start(text, mention.type_start) : mention.type_start]):
+        told = _OWN_ANNOUNCED.match(text[mention.number.end : sentence_end(text, mention.number.end)])
+        return _clean_subject(told.group("subject")) if told else None
     found = _subject_after(text, mention.number.end)
     if found and _told_by(text, mention) is not None:
         # "In Directive No. X dated D on S, the Prime Minister assigned ...": S ends at the
