@@ -611,6 +611,8 @@ def _subject(text: str, mention: Mention, title_end: int = 0) -> str | None:
         line_start = text.rfind("\n", 0, mention.type_start) + 1
         named = mention.type is not None and mention.type_start == line_start  # a line naming it, not a "No." header
         found = _subject_after(text, mention.number.end) if named else None  # "Official Letter No. X dated D of ... on S"
+        if found is None and named:
+            found = _caps_named_subject(text, mention.number.end)
         if found is None:
             found = _header_subject(text, mention)
         if found is None and not named:
@@ -670,6 +672,22 @@ def _subject_after(text: str, number_end: int) -> str | None:
     else:
         subject = rest[match.start("bare") :] if match.group("bare") else rest[match.start("verb") :]
     return _clean_subject(subject)
+
+
+# A type line in capitals run into the text (a database's one block): "DECISION No. 654-TTg
+# OF THE 8TH OF NOVEMBER, 1994 ON THE ALLOCATION ... THE PRIME MINISTER Pursuant to ...":
+# the subject is the capitals after "ON", up to the enacting authority or the first
+# word in lower case.
+_CAPS_NAMED = re.compile(
+    r"^[^a-z;\n]{0,80}?\sON\s+(?P<subject>[A-Z0-9][^a-z;\n]*?)"
+    r"(?=\s+(?:THE\s+)?(?:PRIME\s+MINISTER|GOVERNMENT|MINISTER|CHAIRMAN|PEOPLE'S\s+COMMITTEE)(?:\s+OF\s+[^a-z]+?)?\s+[A-Z][a-z]"
+    r"|\s+[A-Z][a-z]|\s*$)"
+)
+
+
+def _caps_named_subject(text: str, number_end: int) -> str | None:
+    found = _CAPS_NAMED.match(text[number_end : sentence_end(text, number_end)])
+    return found.group("subject").rstrip(" .,") if found and len(found.group("subject")) >= 8 else None
 
 
 def _trailing_date(subject: str):
