@@ -54,10 +54,26 @@ _ELLIPSIS_LINE = re.compile(r"^\s*(?:\.{3,}|\u2026)\s*$")
 _ANNEX = re.compile(r"\(\s*(?:Promulgated|Issued|Attached|Enclosed)\s+(?:together\s+)?(?:with|to)\b", re.I)
 
 
+# Articles run into one block (a database's text in one paragraph): "... DECIDES: Article
+# 1.- As from ... Government.Article 2.- The Governor ...". Split only when the block holds
+# "Article 1" and "Article 2" in that order, in the legal "N.-" form or after "DECIDES:".
+_GLUED_ARTICLE = re.compile(r"(?:(?<=[.:;])|(?<=[.:;]\s))(?=Article\s+\d{1,2}\s*\.\s*[-\u2013])")
+
+
+def _glued_articles(text: str) -> list[str] | None:
+    numbers = [int(n) for n in re.findall(r"(?:(?<=[.:;])|(?<=[.:;]\s))Article\s+(\d{1,2})\s*\.\s*[-\u2013]", text)]
+    if len(numbers) < 2 or numbers[:2] != [1, 2]:
+        return None
+    return [part.strip() for part in _GLUED_ARTICLE.split(text) if part.strip()]
+
+
 def _unglued(lines: list[Line]) -> list[Line]:
     out: list[Line] = []
     for line in lines:
-        if line.kind == "p" and marker(line.text)[0] == "dash" and _GLUED_DASH.search(line.text):
+        articles = _glued_articles(line.text) if line.kind == "p" and marker(line.text)[0] is None else None
+        if articles:
+            out.extend(Line(part, line.kind) for part in articles)
+        elif line.kind == "p" and marker(line.text)[0] == "dash" and _GLUED_DASH.search(line.text):
             out.extend(Line(part.strip(), line.kind) for part in _GLUED_DASH.split(line.text) if part.strip())
         else:
             out.append(line)
