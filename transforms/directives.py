@@ -45,6 +45,8 @@ def marker(text: str) -> tuple[str | None, str]:
 # Where a document's requests end: the recipients list, the signature block.
 _END_OF_REQUESTS = re.compile(
     r"^(?:Receivers|Recipients|Addressees|Nơi\s+nhận|To|(?:File\s+)?[Aa]ttach\w*|Downloads?)\s*:|^(?:On\s+behalf\s+of|For\s+the|FOR\s+THE|ON\s+BEHALF\s+OF|TM\.)\b"
+    # a legal database's paywall under a cut text: "Please log in to a subscriber account to see the full text."
+    r"|^Please\s+(?:log\s*in|sign\s*in|register|subscribe)\b[^.]{0,80}\b(?:full\s+text|read|view|see)\b"
 )
 
 
