@@ -43,7 +43,8 @@ _YEAR = r"(?P<year>(?:19|20)\d{2})"
 
 _NUMERIC = re.compile(r"(?<![\d/.-])(?P<day>\d{1,2})\s*(?P<sep>[/.-])\s*(?P<month>\d{1,2})\s*(?P=sep)\s*" + _YEAR + r"(?!\d)")
 _ISO = re.compile(r"(?<!\d)" + _YEAR + r"-(?P<month>\d{2})-(?P<day>\d{2})(?!\d)")
-_MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\s*,?\s*" + _YEAR + r"\b", re.I)
+# (also "October 29 of 2018", a translation's "ngày 29 tháng 10 năm 2018")
+_MONTH_FIRST = re.compile(r"\b" + _MONTH + r"\s+" + _DAY + r"\s*(?:,|\s+of)?\s*" + _YEAR + r"\b", re.I)
 _DAY_FIRST = re.compile(r"\b" + _DAY + r"\s+(?:of\s+)?" + _MONTH + r"\s*,?\s*" + _YEAR + r"\b", re.I)
 # "day 05 month 02 year 2008": the Vietnamese "ngày 05 tháng 02 năm 2008" translated word for word.
 _DAY_MONTH_YEAR_WORDS = re.compile(r"\bday\s+(?P<day>\d{1,2})\s+month\s+(?P<month>\d{1,2})\s+year\s+" + _YEAR + r"\b", re.I)
@@ -55,7 +56,7 @@ _NUMERIC_MONTH_FIRST = re.compile(
 # "dated April 16", "On July 27,": the year left out (the article's own year is meant).
 _YEARLESS = re.compile(
     r"(?:\b" + _MONTH + r"\s+" + _DAY + r"|\b" + _DAY.replace("day", "day2") + r"\s+(?:of\s+)?"
-    + _MONTH.replace("month", "month2") + r")\b(?!\s*,?\s*(?:19|20)\d{2})(?!\s*[:h]\d)",
+    + _MONTH.replace("month", "month2") + r")\b(?!\s*(?:,|\s+of)?\s*(?:19|20)\d{2})(?!\s*[:h]\d)",
     re.I,
 )
 
