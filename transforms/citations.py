@@ -329,15 +329,18 @@ class Reference:
 
 def references(mentions: list[Mention], exclude: str | None) -> list[Reference]:
     """Each cited document once, in order of first mention; details from any mention."""
-    found: dict[str, Reference] = {}
+    found: list[Reference] = []
     for mention in mentions:
         if mention.canonical == exclude:
             continue
-        ref = found.get(mention.canonical)
+        # one number with two different dates is two documents ("Directive No. 08/CT-UBND
+        # dated July 20, 2020, ... and Directive No. 08/CT-UBND dated October 3, 2023")
+        ref = next((r for r in found if r.number == mention.canonical and (
+            r.issued_on is None or mention.issued_on is None or r.issued_on == mention.issued_on)), None)
         if ref is None:
-            found[mention.canonical] = Reference(mention.canonical, mention.type, mention.issued_on, month_day=mention.month_day)
+            found.append(Reference(mention.canonical, mention.type, mention.issued_on, month_day=mention.month_day))
         else:
             ref.type = ref.type or mention.type
             ref.issued_on = ref.issued_on or mention.issued_on
             ref.month_day = ref.month_day or mention.month_day
-    return list(found.values())
+    return found
