@@ -331,7 +331,8 @@ def references(mentions: list[Mention], exclude: str | None) -> list[Reference]:
     """Each cited document once, in order of first mention; details from any mention."""
     found: list[Reference] = []
     for mention in mentions:
-        if mention.canonical == exclude:
+        # "No.852-TTg" in a subtitle under the header's "No. 852/TTg": the same document
+        if mention.canonical == exclude or (exclude and re.sub(r"[-/]", "", mention.canonical) == re.sub(r"[-/]", "", exclude)):
             continue
         # one number with two different dates is two documents ("Directive No. 08/CT-UBND
         # dated July 20, 2020, ... and Directive No. 08/CT-UBND dated October 3, 2023")

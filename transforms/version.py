@@ -25,6 +25,15 @@
        texts; "Article 1.- "; Roman-numbered headings under "RESOLVES"/a type heading;
        "Decree 104/2016", "Decision dated 10.09.1999 3308/...", "04/CD-BCH PCLB&TKCN",
        "The same day"; subjects "at the ... meeting" and after a bare verb; em-dash rules.
+1.7.0  generalisation (held-out batch F): numbers of before 1997 ("654-TTg", "15-CP"; the
+       same number with "/" and "-" is one document); a news source tag ("(MPI) - ") before
+       a document's line or a report of its content; "This is an item stipulated in X";
+       "the Chairman ... in his letter no. X, announced S"; a signer's rank and name before
+       the office; a told document's subject ends before the one who asks; "in 2020" after
+       a number; "issued by X" ends a subject; "Considering ..." is no subject line; a
+       capitals type line run into the text ("... ON S THE PRIME MINISTER Pursuant ...");
+       articles run into one block; a paywall prompt ends the articles; "October 29 of
+       2018"; one number cited with two dates is two references.
 """
 
-PARSER_VERSION = "1.6.0"
+PARSER_VERSION = "1.7.0"
