@@ -121,6 +121,8 @@ def _head_aliases(name: str) -> tuple[str, ...]:
     unit = re.fullmatch(r"(?P<unit>.+?) of the (?P<body>Provincial .+)", name)
     if unit:  # "the Provincial Party Committee's Propaganda Board"
         return (f"{unit.group('body')}'s {unit.group('unit')}",)
+    if name == "State Bank of Vietnam":  # headed by a Governor, as a ministry by its Minister
+        return ("Governor of the State Bank of Vietnam", "Governor of the State Bank")
     if not name.startswith("Ministry of "):
         return ()
     field = name.removeprefix("Ministry of ")

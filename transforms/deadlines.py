@@ -107,7 +107,12 @@ _LABEL = re.compile(
     r"(?P<value>[^.;\n]{2,60}?)(?=\s*(?:[.;\n]|$))",
     re.I,
 )
-_FORMS = (("label", _LABEL), ("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("quarter", _QUARTER), ("year", _YEAR_ONLY))
+# "As from the 1st of January, 1995, the Ministry ... shall assume ...": an open-ended start,
+# words only (no end, so no day the task is due).
+_START = re.compile(
+    r"\b(?:as|starting|effective|with\s+effect)\s+from\s+(?:the\s+)?" + _DATE + r"(?![\w/])(?!\s*,?\s+(?:until|till|to)\s)", re.I
+)
+_FORMS = (("label", _LABEL), ("start", _START), ("period", _PERIOD), ("recurring", _RECURRING), ("end_of", _END_OF), ("absolute", _ABSOLUTE), ("within", _WITHIN), ("month", _MONTH_YEAR), ("quarter", _QUARTER), ("year", _YEAR_ONLY))
 
 
 @dataclass(frozen=True)
