@@ -22,7 +22,8 @@ _MARKERS = (
     ("number", re.compile(r"^\(?\d{1,2}\s*[.)]\s*(?=\S)(?!\d)")),
     ("letter", re.compile(r"^\(?[a-zđ]\s*\)\s*|^[a-zđ]\.\s+(?=\S)")),
     ("plus", re.compile(r"^\+\s*")),
-    ("article", re.compile(r"^Article\s+\d{1,2}\s*[.:]\s*(?:[-\u2013]\s*)?", re.I)),  # "Article 1.- To approve"
+    # "Article 1.- To approve"; "Article 3" alone on its line, its text on the next
+    ("article", re.compile(r"^Article\s+\d{1,2}(?:\s*[.:]\s*(?:[-\u2013]\s*)?|\s*$)", re.I)),
     ("roman", re.compile(r"^(?:I|II|III|IV|V|VI|VII|VIII|IX|X)\s*[.)]\s+")),
 )
 # What introduces the document's requests.

@@ -753,7 +753,9 @@ _GERUND_LINE = re.compile(r"^(?!According|Including|Following|Regarding|Concerni
 
 
 _TYPE_TITLE = re.compile(
-    rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*(?:No\.?)?\s*$|\s+(?:on|about|regarding)\s+(?P<subject>.+))", re.I
+    rf"^(?:A\s+)?(?P<word>{TYPE_WORDS})\b(?:\s*(?:No\.?)?\s*$|\s+(?:on|about|regarding"
+    # "DECISION Of THE PRIME MINISTER ESTABLISHMENT Of ...": the enacting authority, then the subject
+    rf"|of\s+the\s+(?:prime\s+minister|government)(?:\s+on)?(?=\s+[A-Z]{{2}}))\s+(?P<subject>.+))", re.I
 )
 
 
