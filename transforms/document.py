@@ -425,6 +425,10 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     run: list[str] = []
     for line in reversed(above):
         line = re.sub(r"\s*[-_=\u2012-\u2015]{3,}\s*", " ", line).strip(" .")  # rules, also of em dashes ("———-")
+        beside = _BESIDE_MOTTO.match(line)
+        if beside and not run and _org(_title_case(beside.group("issuer"))):
+            # the two header cells on one line: "Government   Socialist Republic of Vietnam"
+            return _org(_title_case(beside.group("issuer")))
         if not line or _MOTTO_WORDS.search(line):
             if run and line:
                 break
@@ -440,6 +444,7 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     return None
 
 
+_BESIDE_MOTTO = re.compile(r"^(?P<issuer>[^|]{3,80}?)\s+Socialist\s+Republic\s+of\s+Viet\s*nam\b", re.I)
 _MOTTO_WORDS = re.compile(r"^SOCIALIST$|REPUBLIC|INDEPENDENCE|Independence|Freedom|HAPPINESS|Happiness")
 
 
@@ -560,7 +565,8 @@ _HEADER_STOP = re.compile(
     r"|(?:[\w-]+\s+){0,6}(?:Law|Code|Constitution)\s+(?:[\w-]+\s+){0,2}(?:base|basis)\b)",
     re.I,
 )
-_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\u2012-\u2015\s|]*$", re.I)
+# (and a line opening with a decorative rule, "-*-  htmlhtml---": a broken rule, no subject)
+_MOTTO = re.compile(r"REPUBLIC|Independence|Freedom|Happiness|^[-_=\u2012-\u2015\s|]*$|^[-_=*~\u2012-\u2015]{3,}(?:\s|$)", re.I)
 
 
 def _header_lines_after(text: str, mention: Mention) -> list[str]:

@@ -34,7 +34,8 @@
        capitals type line run into the text ("... ON S THE PRIME MINISTER Pursuant ...");
        articles run into one block; a paywall prompt ends the articles; "October 29 of
        2018"; one number cited with two dates is two references; "Article 3" alone on its
-       line; "DECISION Of THE PRIME MINISTER S" types a header. Tasks: "As from D" (an
+       line; "DECISION Of THE PRIME MINISTER S" types a header and
+       gives its subject; a decorative rule line; the issuer cell beside the motto. Tasks: "As from D" (an
        open-ended start: words only); the State Bank's Governor names the State Bank.
 """
 
