@@ -444,7 +444,7 @@ def _header_issuer(text: str, mention: Mention) -> str | None:
     return None
 
 
-_BESIDE_MOTTO = re.compile(r"^(?P<issuer>[^|]{3,80}?)\s+Socialist\s+Republic\s+of\s+Viet\s*nam\b", re.I)
+_BESIDE_MOTTO = re.compile(r"^(?P<issuer>[^|]{3,80}?)\s+(?:the\s+)?Socialist\s+Republic\s+of\s+Viet\s*nam\b", re.I)
 _MOTTO_WORDS = re.compile(r"^SOCIALIST$|REPUBLIC|INDEPENDENCE|Independence|Freedom|HAPPINESS|Happiness")
 
 
