@@ -24,13 +24,14 @@ def _admin():
     return con
 
 
-def create_database(prefix: str = "portal_lake_test") -> str:
+def create_database(prefix: str = "portal_lake_test", template: str | None = None) -> str:
+    """A fresh database; with `template`, a copy of that one (no session may hold it)."""
     name = f"{prefix}_{os.getpid()}_{next(_counter)}"
     con = _admin()
     try:
         with con.cursor() as cur:
             cur.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            cur.execute(f'CREATE DATABASE "{name}"')
+            cur.execute(f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     finally:
         con.close()
     return name

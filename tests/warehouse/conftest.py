@@ -22,7 +22,6 @@ import pytest
 from support.lake import (
     PG_HOST,
     PG_USER,
-    _admin,
     create_database,
     drop_database,
     lake_database,
@@ -66,14 +65,7 @@ def migrated_lake_template(tmp_path_factory):
 def migrated_lake_copy(template: tuple[str, Path], root: Path):
     """A copy of the template catalog whose data path is `root/lake` (as lake_settings says)."""
     source, source_data = template
-    name = create_database()  # a fresh name, then replaced by the template's copy
-    con = _admin()
-    try:
-        with con.cursor() as cur:
-            cur.execute(f'DROP DATABASE "{name}"')
-            cur.execute(f'CREATE DATABASE "{name}" TEMPLATE "{source}"')
-    finally:
-        con.close()
+    name = create_database(template=source)
     try:
         data = root / "lake"
         shutil.copytree(source_data, data)  # the schema and table folders DuckLake made
