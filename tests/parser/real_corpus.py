@@ -142,9 +142,9 @@ def score_tasks(parse, kind: str = "articles") -> RealScore:
     return result
 
 
-def score_articles(parse) -> RealScore:
+def score_articles(parse, kind: str = "articles") -> RealScore:
     result = RealScore(ARTICLE_FIELDS)
-    for page in real_pages("articles"):
+    for page in real_pages(kind):
         result.add(page.name, article_view(page.expected), article_view(parse(page.body, page.url)))
     return result
 
