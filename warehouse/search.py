@@ -28,7 +28,7 @@ import duckdb
 
 from ingest.config import Settings
 from warehouse import extensions
-from warehouse.db import sql_string
+from warehouse.db import bound_memory, sql_string
 from warehouse.errors import QueryFailed, WarehouseError, WarehouseMissing
 
 # The index tokenizer: Snowball English stems, English stop words, digits kept ("2718/UBND-NC" is findable).
@@ -82,8 +82,7 @@ def build_index(path: Path, memory_limit: str | None = None) -> dict:
     """
     con = duckdb.connect(str(path))
     try:
-        if memory_limit:
-            con.execute(f"SET memory_limit = {sql_string(memory_limit)}")
+        bound_memory(con, memory_limit)
         extensions.load(con, "fts")
         con.execute("CREATE OR REPLACE MACRO search_fold(s) AS replace(replace(s, 'đ', 'd'), 'Đ', 'D')")
         # The body usually holds the directives already (the page lists them); a
@@ -135,8 +134,7 @@ def build_lake_index(settings: Settings) -> dict:
     tmp = target.with_name(f"{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
     con = open_reader(settings, private=True)
     try:
-        if settings.memory_limit:  # a private instance: without it, 80% of the RAM (the publish's peak)
-            con.execute(f"SET memory_limit = {sql_string(settings.memory_limit)}")
+        bound_memory(con, settings.memory_limit)  # a private instance, not connect()'s
         present = _tables(con)
         con.execute(f"ATTACH {sql_string(tmp)} AS portal_search_tmp")
         try:
